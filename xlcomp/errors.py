@@ -1,0 +1,72 @@
+"""One error hierarchy for xlcomp.
+
+Every error a user can meet is an :class:`XlcompError`. Its message is one line that
+names what is wrong and where: the argument (``base``), the table row (``Bands!D7``),
+the file, sheet and cell. Worksheet functions turn these into ``#XLCOMP! …`` text;
+commands print them and exit non-zero.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class XlcompError(Exception):
+    """Base class of every error xlcomp reports to a user."""
+
+
+class InputError(XlcompError):
+    """A worksheet-function argument is missing, of the wrong type or out of range."""
+
+    def __init__(self, arg: str, message: str) -> None:
+        self.arg = arg
+        self.message = message
+        super().__init__(f"{arg}: {message}" if arg else message)
+
+
+class LookupFailed(InputError):
+    """A key (region, level, component, company) is not in a table."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem found in a table: where it is (data row, column) and what it is."""
+
+    message: str
+    row: int | None = None
+    """0-based index of the data row (the header is not counted); None for the table."""
+    column: str | None = None
+    """The column the problem sits in, when there is one."""
+    other_row: int | None = None
+    """A second row the problem names (duplicates)."""
+
+
+class TableError(XlcompError):
+    """A bands or levels table cannot be used; carries every problem found."""
+
+    def __init__(self, table: str, problems: list[Problem]) -> None:
+        self.table = table
+        self.problems = problems
+        first = problems[0].message if problems else "invalid table"
+        more = f" (+{len(problems) - 1} more)" if len(problems) > 1 else ""
+        super().__init__(f"{table}: {first}{more}")
+
+
+class DataError(XlcompError):
+    """A data file (bands, levels, levers, sources) is invalid."""
+
+
+class WorkbookError(XlcompError):
+    """A workbook cannot be read or written; the message names the file."""
+
+
+class UnsafeWorkbookError(WorkbookError):
+    """A workbook breaks a safety limit (zip bomb, XML entities, bad part names)."""
+
+
+class FormulaError(XlcompError):
+    """A formula cannot be evaluated; the message names the sheet and the cell."""
+
+
+class ToolMissingError(XlcompError):
+    """An outside program (LibreOffice, pdftoppm) is needed and not installed."""

@@ -24,7 +24,7 @@ class InputError(XlcompError):
         super().__init__(f"{arg}: {message}" if arg else message)
 
 
-class LookupFailed(InputError):
+class NotFoundError(InputError):
     """A key (region, level, component, company) is not in a table.
 
     The message reads ``region 'SFO' not in bands (known: ...)``: the argument, then the

@@ -200,10 +200,7 @@ def broadcast(
                 continue
             try:
                 result = fn(*values)
-                if multi:
-                    result = [_clean(x) for x in result]
-                else:
-                    result = _clean(result)
+                result = [_clean(x) for x in result] if multi else _clean(result)
             except Exception as exc:  # never a traceback in a cell
                 result = error_text(exc)
             row.append(result)
@@ -252,13 +249,13 @@ class _TableCache:
 
     def __init__(self, size: int = 64) -> None:
         self.size = size
-        self._entries: OrderedDict[tuple[tuple[Any, ...], ...], tuple[Any, Any]] = OrderedDict()
+        self._entries: OrderedDict[tuple[Any, ...], tuple[Any, Any]] = OrderedDict()
 
     @staticmethod
-    def _types(frozen: tuple[tuple[Any, ...], ...]) -> tuple[tuple[bool, ...], ...]:
-        return tuple(tuple(type(v) is bool for v in row) for row in frozen)
+    def _types(frozen: tuple[Any, ...]) -> tuple[tuple[bool, ...], ...]:
+        return tuple(tuple(type(v) is bool for v in row) for row in frozen[1:])
 
-    def get(self, frozen: tuple[tuple[Any, ...], ...], build: Callable[[], Any]) -> Any:
+    def get(self, frozen: tuple[Any, ...], build: Callable[[], Any]) -> Any:
         entry = self._entries.get(frozen)
         if entry is not None:
             value, types = entry
@@ -297,8 +294,8 @@ def read_bands(value: object) -> tuple[BandTable, list[Problem]]:
     """The bands table of an argument, and the problems met reading it (cached)."""
     frozen = _freeze(value, "bands")
     result: tuple[BandTable, list[Problem]] = _CACHE.get(
-        ("bands",) + frozen,
-        lambda: parse_bands(frozen),  # type: ignore[arg-type]
+        ("bands", *frozen),
+        lambda: parse_bands(frozen),
     )
     return result
 
@@ -314,10 +311,13 @@ def bands_table(value: object) -> BandTable:
 def levels_table(value: object) -> LevelTable:
     """The levels table of an argument; an error when it cannot be read cleanly."""
     frozen = _freeze(value, "levels")
-    table, problems = _CACHE.get(("levels",) + frozen, lambda: parse_levels(frozen))  # type: ignore[arg-type]
+    result: tuple[LevelTable, list[Problem]] = _CACHE.get(
+        ("levels", *frozen), lambda: parse_levels(frozen)
+    )
+    table, problems = result
     if problems:
         raise TableError("levels", problems)
-    return table  # type: ignore[no-any-return]
+    return table
 
 
 def _with_table(reader: Callable[[object], Any], value: object) -> Any:
@@ -651,10 +651,12 @@ def COUNTERSPLIT(
         bonus: float | None,
         company: str | None,
     ) -> list[float]:
-        ranges = [
+        base_band, equity_band, bonus_band = (
             _bands.band_range(table, region, level, c, company) for c in ("base", "equity", "bonus")
-        ]
-        split = _counter.counter_split(target, *ranges, base, equity, bonus)
+        )
+        split = _counter.counter_split(
+            target, base_band, equity_band, bonus_band, base, equity, bonus
+        )
         return [split.base, split.equity, split.bonus_pct, split.signon]
 
     return _table_call(

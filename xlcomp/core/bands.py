@@ -24,7 +24,7 @@ from statistics import NormalDist
 from typing import Literal
 
 from xlcomp.core.models import PAY_COMPONENTS, Band, BandTable, Component, key
-from xlcomp.errors import InputError, LookupFailed
+from xlcomp.errors import InputError, NotFoundError
 
 Stat = Literal["min", "mid", "max", "spread"]
 STATS: tuple[Stat, ...] = ("min", "mid", "max", "spread")
@@ -52,7 +52,7 @@ def find_band(
     if company:
         candidates = [b for b in candidates if b.company and key(b.company) == key(company)]
         if not candidates:
-            raise LookupFailed(
+            raise NotFoundError(
                 "company",
                 f"{company!r} has no {component} band for {region} / {level} "
                 f"(known: {_known(table.companies())})",
@@ -77,9 +77,9 @@ def find_band(
 
 def _explain_missing(table: BandTable, region: str, level: str, component: Component) -> None:
     if key(region) not in {key(r) for r in table.regions()}:
-        raise LookupFailed("region", f"{region!r} not in bands (known: {_known(table.regions())})")
+        raise NotFoundError("region", f"{region!r} not in bands (known: {_known(table.regions())})")
     if key(level) not in {key(lv) for lv in table.levels()}:
-        raise LookupFailed("level", f"{level!r} not in bands (known: {_known(table.levels())})")
+        raise NotFoundError("level", f"{level!r} not in bands (known: {_known(table.levels())})")
     raise InputError("component", f"the bands have no {component} band for {region} / {level}")
 
 

@@ -8,7 +8,7 @@ and LEVELMAP("Meta", "E5", "Amazon") is "SDE III".
 from __future__ import annotations
 
 from xlcomp.core.models import LevelTable, key
-from xlcomp.errors import InputError, LookupFailed
+from xlcomp.errors import InputError, NotFoundError
 
 
 def level_map(table: LevelTable, company: str, level: str, to_company: str) -> str:
@@ -20,7 +20,7 @@ def level_map(table: LevelTable, company: str, level: str, to_company: str) -> s
     known = ", ".join(table.companies())
     for arg, name in (("company", company), ("to_company", to_company)):
         if key(name) not in companies:
-            raise LookupFailed(arg, f"{name!r} not in levels (known: {known})")
+            raise NotFoundError(arg, f"{name!r} not in levels (known: {known})")
     rungs = {
         e.rung
         for e in table.entries
@@ -28,7 +28,7 @@ def level_map(table: LevelTable, company: str, level: str, to_company: str) -> s
     }
     if not rungs:
         levels = ", ".join(e.level for e in table.entries if key(e.company) == key(company))
-        raise LookupFailed("level", f"{level!r} not in levels for {company} (known: {levels})")
+        raise NotFoundError("level", f"{level!r} not in levels for {company} (known: {levels})")
     if len({key(r) for r in rungs}) > 1:
         raise InputError(
             "levels", f"{company} {level} sits on several rungs ({', '.join(sorted(rungs))})"

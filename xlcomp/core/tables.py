@@ -175,4 +175,6 @@ def band_rows(table: BandTable) -> list[list[object]]:
 
 def level_rows(table: LevelTable) -> list[list[object]]:
     """The levels as rows with a header: company, level, rung."""
-    return [list(LEVEL_COLUMNS)] + [[e.company, e.level, e.rung] for e in table.entries]
+    rows: list[list[object]] = [list(LEVEL_COLUMNS)]
+    rows.extend([e.company, e.level, e.rung] for e in table.entries)
+    return rows

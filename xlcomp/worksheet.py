@@ -17,14 +17,32 @@ Excel shows:
 Functions that give several values (COUNTERTARGET, COUNTERSPLIT, VESTSCHEDULE) spill
 them as a column (a row for VESTSCHEDULE) for one input; over a column of inputs, each
 input's values fill one row; over a row of inputs, one column.
+
+Speed, and why it never changes a result:
+
+* a call whose arguments are all single values skips the grids entirely;
+* a table is keyed by its content (the rows as tuples). ``TRUE == 1`` in Python, so the
+  cells where a different type could compare equal and read differently (booleans,
+  0 and 1, whole numbers from 1e15, anything but text, floats and empty cells) are
+  remembered with their types and checked on every hit. The band ranges looked up
+  in a table are remembered with it;
+* with numpy, TOTALCOMP and EQUITYVALUE compute a whole range as arrays: every
+  element whose inputs are plain numbers inside the formula's domain gets the same
+  IEEE operations, in the same order, as the scalar core (so the same bits); every
+  other element goes through the scalar core one by one, which gives its error.
+  Without numpy (a bare xlwings Lite), the same elements go through the loop.
 """
 
 from __future__ import annotations
 
+import gc
 import math
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import chain
+from operator import countOf
 from typing import Any
 
 from xlcomp.core import bands as _bands
@@ -34,14 +52,27 @@ from xlcomp.core import levels as _levels
 from xlcomp.core import script as _script
 from xlcomp.core.check import check_bands
 from xlcomp.core.models import COMPONENTS, BandTable, LevelTable
+from xlcomp.core.models import key as _key
 from xlcomp.core.tables import parse_bands, parse_levels
-from xlcomp.core.values import is_empty, to_int, to_number, to_percentile, to_rate, to_text
-from xlcomp.errors import InputError, Problem, TableError, XlcompError
+from xlcomp.core.values import is_empty, show, to_int, to_number, to_percentile, to_rate, to_text
+from xlcomp.errors import InputError, NotFoundError, Problem, TableError, XlcompError
+
+try:  # a whole range in one array operation; optional (xlwings does not need numpy)
+    import numpy as _numpy
+except ImportError:  # pragma: no cover - exercised by turning _VECTOR off in the tests
+    _numpy = None  # type: ignore[assignment]
 
 ERROR_PREFIX = "#XLCOMP! "
 
 Cell = float | str | bool | None
 Grid = list[list[Any]]
+
+_VECTOR = _numpy is not None
+"""Whether ranges of plain numbers are computed as arrays (tests turn it off)."""
+_VECTOR_MIN = 64
+"""Fewer elements than this go through the loop: arrays would not pay for themselves."""
+_SCALAR_TYPES = frozenset({float, str, bool, int, type(None)})
+_ROW_TYPES = frozenset({list, tuple})
 
 
 def error_text(exc: BaseException) -> str:
@@ -53,47 +84,61 @@ def error_text(exc: BaseException) -> str:
     return ERROR_PREFIX + " ".join(message.split())
 
 
+def _shown(value: object) -> str:
+    """A cell value as a message quotes it, whatever it is."""
+    try:
+        return show(value)
+    except Exception:  # an object whose str() fails
+        return f"a {type(value).__name__}"
+
+
 # --- argument kinds -----------------------------------------------------------------
 
 
 def _choice(options: Sequence[str]) -> Callable[[object, str], str]:
     def read(value: object, arg: str) -> str:
-        text = to_text(value, arg).casefold()
-        if text not in options:
-            raise InputError(arg, f"{text!r} is not one of {', '.join(options)}")
-        return text
+        word = to_text(value, arg).casefold()
+        if word not in options:
+            raise InputError(arg, f"{word!r} is not one of {', '.join(options)}")
+        return word
 
     return read
 
 
-def _money(value: object, arg: str) -> float:
+def _read_money(value: object, arg: str) -> float:
     if type(value) is float and math.isfinite(value):
         return value
     return to_number(value, arg)
 
 
-def _rate(value: object, arg: str) -> float:
+def _read_rate(value: object, arg: str) -> float:
     if type(value) is float and 0.0 <= value <= 1.0:
         return value
     return to_rate(value, arg)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Param:
-    """One broadcastable argument: its name, how to read a cell, its default."""
+    """One broadcastable argument: its name, how to read a cell, its default.
+
+    ``kind`` is ``"money"`` or ``"rate"`` when a plain float inside the kind's domain
+    (finite; from 0 to 1) reads as itself, which lets a range skip the cell-by-cell
+    reading; ``"other"`` otherwise.
+    """
 
     name: str
     read: Callable[[object, str], Any]
     required: bool = True
     default: Any = None
+    kind: str = "other"
 
 
 def money(name: str, default: float | None = None, required: bool = True) -> Param:
-    return Param(name, _money, required, default)
+    return Param(name, _read_money, required, default, "money")
 
 
 def rate(name: str, default: float | None = None, required: bool = True) -> Param:
-    return Param(name, _rate, required, default)
+    return Param(name, _read_rate, required, default, "rate")
 
 
 def text(name: str, default: str | None = None, required: bool = True) -> Param:
@@ -121,6 +166,48 @@ class _Error:
         self.text = text
 
 
+def _read(param: Param, value: object) -> Any:
+    """One cell read for ``param``: its value, its default, or an :class:`_Error`."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if param.required:
+            return _Error(f"{ERROR_PREFIX}{param.name}: is required (the cell is empty)")
+        return param.default
+    try:
+        return param.read(value, param.name)
+    except XlcompError as exc:
+        return _Error(error_text(exc))
+    except Exception as exc:  # e.g. a whole number too large for a float
+        return _Error(
+            f"{ERROR_PREFIX}{param.name}: {_shown(value)} cannot be read ({type(exc).__name__})"
+        )
+
+
+def _no_result(params: Sequence[Param], values: Sequence[Any], what: str) -> str:
+    """The error of a calculation that gives no finite number: it names the numbers."""
+    names = [p.name for p, v in zip(params, values, strict=True) if type(v) in (float, int)]
+    listed = ", ".join(names or [p.name for p in params])
+    return f"{ERROR_PREFIX}{listed}: the result is not a finite number ({what}); check their sizes"
+
+
+def _element(fn: Callable[..., Any], params: Sequence[Param], values: Sequence[Any]) -> Any:
+    """``fn`` of one element's values; an error text instead of an exception or NaN."""
+    try:
+        result = fn(*values)
+    except XlcompError as exc:
+        return error_text(exc)
+    except (ArithmeticError, ValueError) as exc:  # overflow, a zero width, a math domain
+        return _no_result(params, values, f"{type(exc).__name__}: {exc}")
+    except Exception as exc:  # never a traceback in a cell
+        return error_text(exc)
+    if type(result) is float:
+        return result if math.isfinite(result) else _no_result(params, values, show(result))
+    if type(result) is list:
+        for x in result:
+            if isinstance(x, float) and not math.isfinite(x):
+                return _no_result(params, values, show(x))
+    return result
+
+
 # --- shapes and broadcasting --------------------------------------------------------
 
 
@@ -139,39 +226,80 @@ def as_grid(value: object) -> Grid:
     return [[value]]
 
 
-def _read_grid(param: Param, grid: Grid) -> list[list[Any]]:
-    read, name = param.read, param.name
-    out: list[list[Any]] = []
+def _is_range(value: object) -> bool:
+    """Whether an argument is a range (a list, tuple or array) rather than one value."""
+    if type(value) in _SCALAR_TYPES:
+        return False
+    return isinstance(value, list | tuple) or callable(getattr(value, "tolist", None))
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Build many small lists without the cycle collector scanning them again and again.
+
+    A 100,000-row result is 100,000 lists; the collector would run on the way dozens of
+    times, finding nothing (none of them can be part of a cycle).
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _plain_cells(param: Param, cells: list[Any]) -> bool:
+    """Whether every cell is a float that ``param`` reads as itself."""
+    if param.kind == "other" or set(map(type, cells)) != {float}:
+        return False
+    if not all(map(math.isfinite, cells)):
+        return False
+    return param.kind == "money" or (min(cells) >= 0.0 and max(cells) <= 1.0)
+
+
+def _read_grid(param: Param, grid: Grid) -> tuple[Grid, bool]:
+    """Every cell of ``grid`` read for ``param``; whether any of them is an error."""
+    if param.kind != "other" and _plain_cells(param, list(chain.from_iterable(grid))):
+        return grid, False
+    out: Grid = []
+    bad = False
     for row in grid:
-        out_row: list[Any] = []
-        for v in row:
-            if v is None or (isinstance(v, str) and is_empty(v)):
-                if param.required:
-                    out_row.append(_Error(f"{ERROR_PREFIX}{name}: is required (the cell is empty)"))
-                else:
-                    out_row.append(param.default)
-                continue
-            try:
-                out_row.append(read(v, name))
-            except XlcompError as exc:
-                out_row.append(_Error(error_text(exc)))
+        out_row = [_read(param, v) for v in row]
+        bad = bad or any(type(v) is _Error for v in out_row)
         out.append(out_row)
-    return out
+    return out, bad
 
 
-def _pick(grid: list[list[Any]], i: int, j: int, name: str) -> Any:
+def _spread(grid: Grid, n_rows: int, n_cols: int, name: str) -> tuple[list[Any], bool]:
+    """The values of one argument at each position of the result, row by row.
+
+    A single row or column repeats across the other direction; a position beyond a
+    smaller range is an error naming the argument.
+    """
     rows, cols = len(grid), len(grid[0])
-    r = 0 if rows == 1 else i
-    c = 0 if cols == 1 else j
-    if r >= rows or c >= len(grid[r]):
-        return _Error(f"{ERROR_PREFIX}{name}: no value at this position (its range is smaller)")
-    return grid[r][c]
-
-
-def _clean(value: Any) -> Any:
-    if isinstance(value, float) and not math.isfinite(value):
-        raise InputError("", f"the result is not a finite number ({value})")
-    return value
+    if rows == 1 and cols == 1:
+        return [grid[0][0]] * (n_rows * n_cols), False
+    if cols == 1 and n_cols == 1 and rows == n_rows:
+        return [r[0] for r in grid], False
+    missing = _Error(f"{ERROR_PREFIX}{name}: no value at this position (its range is smaller)")
+    flat: list[Any] = []
+    short = False
+    for i in range(n_rows):
+        if rows != 1 and i >= rows:
+            flat.extend([missing] * n_cols)
+            short = True
+            continue
+        row = grid[0 if rows == 1 else i]
+        if cols == 1:
+            flat.extend([row[0]] * n_cols)
+        elif len(row) >= n_cols:
+            flat.extend(row[:n_cols])
+        else:
+            flat.extend(row)
+            flat.extend([missing] * (n_cols - len(row)))
+            short = True
+    return flat, short
 
 
 def broadcast(
@@ -180,31 +308,103 @@ def broadcast(
     args: Sequence[object],
     *,
     multi: str | None = None,
+    vector: Callable[..., tuple[Any, Any]] | None = None,
 ) -> Any:
     """Call ``fn`` element by element over the broadcast of ``args``.
 
     ``multi`` is None for one value per element, ``"column"`` or ``"row"`` for functions
-    whose one result spills as a column or a row.
+    whose one result spills as a column or a row. ``vector``, given numpy arrays of the
+    arguments (all numbers), returns ``(ok, result)``: where the scalar ``fn`` would
+    compute ``result`` without an error; only those elements are taken from it.
     """
-    grids = [_read_grid(p, as_grid(a)) for p, a in zip(params, args, strict=True)]
+    singles: list[object] = []
+    for a in args:
+        if type(a) not in _SCALAR_TYPES:
+            a = _unwrap(a)
+            if a is _MANY:
+                break
+        singles.append(a)
+    else:  # single values (or 1×1 ranges, as xlwings hands one cell): no grids at all
+        values = []
+        for p, a in zip(params, singles, strict=True):
+            v = _read(p, a)
+            if type(v) is _Error:
+                return v.text
+            values.append(v)
+        return _single(_element(fn, params, values), multi)
+    if vector is not None and _VECTOR and multi is None:
+        done = _vectorized(vector, fn, params, args)
+        if done is not None:
+            return done
+    return _elementwise(fn, params, args, multi)
+
+
+_MANY = object()
+"""What :func:`_unwrap` gives for a range of more than one cell."""
+
+
+def _unwrap(value: object) -> object:
+    """The one cell of a 1×1 range (as :func:`as_grid` would read it), else ``_MANY``."""
+    if isinstance(value, list | tuple):
+        if len(value) > 1:
+            return _MANY
+        if not value:
+            return None
+        inner = value[0]
+        if isinstance(inner, list | tuple):
+            if len(inner) > 1:
+                return _MANY
+            return inner[0] if inner else None
+        return inner
+    tolist = getattr(value, "tolist", None)
+    if callable(tolist):
+        return _unwrap(tolist())
+    return value
+
+
+def _single(result: Any, multi: str | None) -> Any:
+    if multi is None or not isinstance(result, list):
+        return result
+    return [result] if multi == "row" else [[v] for v in result]
+
+
+def _elementwise(
+    fn: Callable[..., Any], params: Sequence[Param], args: Sequence[object], multi: str | None
+) -> Any:
+    grids: list[Grid] = []
+    bad: list[bool] = []
+    for p, a in zip(params, args, strict=True):
+        if _is_range(a):
+            grid, has_error = _read_grid(p, as_grid(a))
+        else:
+            v = _read(p, a)
+            grid, has_error = [[v]], type(v) is _Error
+        grids.append(grid)
+        bad.append(has_error)
     n_rows = max(len(g) for g in grids)
-    n_cols = max(max(len(r) for r in g) for g in grids)
-    results: list[list[Any]] = []
-    for i in range(n_rows):
-        row: list[Any] = []
-        for j in range(n_cols):
-            values = [_pick(g, i, j, p.name) for g, p in zip(grids, params, strict=True)]
-            bad = next((v for v in values if isinstance(v, _Error)), None)
-            if bad is not None:
-                row.append(bad.text)
-                continue
-            try:
-                result = fn(*values)
-                result = [_clean(x) for x in result] if multi else _clean(result)
-            except Exception as exc:  # never a traceback in a cell
-                result = error_text(exc)
-            row.append(result)
-        results.append(row)
+    n_cols = max(len(r) for g in grids for r in g)
+    if multi is not None and n_rows > 1 and n_cols > 1:
+        names = [p.name for p, g in zip(params, grids, strict=True) if len(g) > 1 or len(g[0]) > 1]
+        return (
+            f"{ERROR_PREFIX}{', '.join(names)}: a function with several results takes "
+            "a single row or a single column here"
+        )
+    columns: list[list[Any]] = []
+    checked: list[list[Any]] = []
+    for g, p, has_error in zip(grids, params, bad, strict=True):
+        column, short = _spread(g, n_rows, n_cols, p.name)
+        columns.append(column)
+        if has_error or short:
+            checked.append(column)
+    flat: list[Any] = []
+    with _gc_paused():
+        if checked:
+            for k, values in enumerate(zip(*columns, strict=True)):
+                error = next((c[k] for c in checked if type(c[k]) is _Error), None)
+                flat.append(error.text if error is not None else _element(fn, params, values))
+        else:
+            flat = [_element(fn, params, values) for values in zip(*columns, strict=True)]
+        results = [flat[i * n_cols : (i + 1) * n_cols] for i in range(n_rows)]
     return _assemble(results, multi)
 
 
@@ -231,73 +431,280 @@ def _assemble(results: list[list[Any]], multi: str | None) -> Any:
         return [vals] if multi == "row" else [[v] for v in vals]
     if n_cols == 1:  # a column of inputs: one row each
         return [values(row[0]) for row in results]
-    if n_rows == 1:  # a row of inputs: one column each
-        cols = [values(v) for v in results[0]]
-        return [[c[k] for c in cols] for k in range(width)]
-    raise InputError("", "a function with several results takes a single row or column")
+    # a row of inputs: one column each (a grid of inputs was refused before)
+    cols = [values(v) for v in results[0]]
+    return [[c[k] for c in cols] for k in range(width)]
+
+
+# --- whole ranges as arrays -----------------------------------------------------------
+
+
+def _numbers(value: object) -> Any:
+    """A range of plain numbers (floats, or ints from xlwings Lite) as a 2-D float array.
+
+    None when the range is anything else (text, booleans, empty cells, ragged rows):
+    those go through the loop. A column as xlwings hands it (a list of one-cell lists
+    of floats) takes four passes at C speed: row types, cells, cell types, the array.
+    """
+    if not isinstance(value, list | tuple):
+        tolist = getattr(value, "tolist", None)
+        value = tolist() if callable(tolist) else None
+        if not isinstance(value, list | tuple):
+            return None
+    n = len(value)
+    if n == 0:
+        return None
+    first = value[0]
+    if isinstance(first, list | tuple):
+        cols = len(first)
+        if countOf(map(type, value), list) != n and set(map(type, value)) - _ROW_TYPES:
+            return None
+        if cols == 1:
+            try:
+                cells = [x for (x,) in value]
+            except ValueError:  # a row of another length
+                return None
+        else:
+            if cols == 0 or set(map(len, value)) != {cols}:
+                return None
+            cells = list(chain.from_iterable(value))
+    else:
+        cols, cells = 1, list(value)
+    if countOf(map(type, cells), float) != len(cells):
+        types = set(map(type, cells))
+        if not types <= {float, int}:
+            return None
+        try:
+            cells = [float(v) for v in cells]
+        except OverflowError:
+            return None
+    return _numpy.array(cells, dtype=_numpy.float64).reshape(n, cols)
+
+
+def _listed(value: object) -> object:
+    """A numpy array (from a formula engine) as lists; anything else as it is."""
+    if type(value) in _SCALAR_TYPES or isinstance(value, list | tuple):
+        return value
+    tolist = getattr(value, "tolist", None)
+    return tolist() if callable(tolist) else value
+
+
+def _cell_at(value: object, i: int, j: int) -> object:
+    """The raw cell of a list range (or a single value) at a position of the result."""
+    if not isinstance(value, list | tuple):
+        return value
+    grid: Any = value
+    row = grid[i if len(grid) > 1 else 0]
+    if not isinstance(row, list | tuple):
+        return row
+    return row[j if len(row) > 1 else 0]
+
+
+def _vectorized(
+    vector: Callable[..., tuple[Any, Any]],
+    fn: Callable[..., Any],
+    params: Sequence[Param],
+    args: Sequence[object],
+) -> Any:
+    """The result over plain-number ranges as arrays; None when the loop must do it."""
+    np = _numpy
+    args = [_listed(a) for a in args]
+    arrays: list[Any] = []
+    n_rows = n_cols = 1
+    for p, a in zip(params, args, strict=True):
+        if p.kind == "other":
+            return None
+        if _is_range(a):
+            x = _numbers(a)
+            if x is None:
+                return None
+            n_rows, n_cols = max(n_rows, x.shape[0]), max(n_cols, x.shape[1])
+        else:
+            x = _read(p, a)
+            if type(x) is not float:  # an error: the loop puts it in every position
+                return None
+        arrays.append(x)
+    if n_rows * n_cols < _VECTOR_MIN:
+        return None
+    ok = np.ones((n_rows, n_cols), dtype=bool)
+    with np.errstate(all="ignore"):
+        for p, x in zip(params, arrays, strict=True):
+            if not isinstance(x, np.ndarray):
+                continue
+            if x.shape[0] not in (1, n_rows) or x.shape[1] not in (1, n_cols):
+                return None  # ranges of different lengths: the loop names the short one
+            ok &= np.isfinite(x) if p.kind == "money" else (x >= 0.0) & (x <= 1.0)
+        in_domain, result = vector(*arrays)
+        ok &= in_domain
+        ok &= np.isfinite(result)
+    result = np.broadcast_to(result, (n_rows, n_cols))
+    with _gc_paused():
+        out: list[list[Any]] = result.tolist()
+    for i, j in zip(*np.nonzero(~ok), strict=True):
+        values = [_read(p, _cell_at(a, i, j)) for p, a in zip(params, args, strict=True)]
+        error = next((v for v in values if type(v) is _Error), None)
+        out[i][j] = error.text if error is not None else _element(fn, params, values)
+    return out
+
+
+def _totalcomp_arrays(
+    base: Any, equity: Any, bonus_pct: Any, signon: Any, signon_years: Any
+) -> tuple[Any, Any]:
+    """:func:`xlcomp.core.comp.total_comp` over arrays: where it raises nothing, and its value."""
+    ok = (base >= 0) & (equity >= 0) & (bonus_pct >= 0) & (signon >= 0) & (signon_years > 0)
+    return ok, base + equity + base * bonus_pct + signon / signon_years
+
+
+def _equityvalue_arrays(
+    shares: Any, price: Any, strike: Any, vest_years: Any, risk_discount: Any
+) -> tuple[Any, Any]:
+    """:func:`xlcomp.core.comp.equity_value` over arrays, as ``_totalcomp_arrays``."""
+    np = _numpy
+    ok = (
+        (shares >= 0)
+        & (price >= 0)
+        & (strike >= 0)
+        & (vest_years > 0)
+        & (risk_discount >= 0)
+        & (risk_discount <= 1)
+    )
+    gain = price - strike
+    gain = np.where(gain < 0.0, 0.0, gain)  # max(gain, 0.0) as Python picks it
+    return ok, shares * gain / vest_years * (1 - risk_discount)
 
 
 # --- tables -------------------------------------------------------------------------
 
 
+class _Parsed:
+    """A table read once: the model, the problems met, and band ranges looked up in it."""
+
+    __slots__ = ("error", "problems", "ranges", "table")
+
+    def __init__(self, kind: str, table: Any, problems: list[Problem]) -> None:
+        self.table = table
+        self.problems = problems
+        self.error = error_text(TableError(kind, problems)) if problems else None
+        self.ranges: dict[tuple[str, str, str, str | None], tuple[float, float]] = {}
+
+
+_Guards = tuple[tuple[int, int, type, float], ...]
+
+
+def _guards(rows: tuple[tuple[Any, ...], ...]) -> _Guards:
+    """The cells whose type matters beyond equality: ``TRUE == 1``, ``0 == -0.0``, …
+
+    Text, empty cells and floats other than 0 and 1 below 1e15 read the same as any
+    value equal to them that Excel can send; the rest are checked by type (and sign).
+    """
+    found: list[tuple[int, int, type, float]] = []
+    for r, row in enumerate(rows):
+        for c, cell in enumerate(row):
+            v: Any = cell
+            t = type(v)
+            if t is str or v is None:
+                continue
+            if t is float and v != 0 and v != 1 and abs(v) < 1e15:
+                continue
+            found.append((r, c, t, math.copysign(1.0, v) if t is float else 1.0))
+    return tuple(found)
+
+
+def _same_types(rows: tuple[tuple[Any, ...], ...], guards: _Guards) -> bool:
+    for r, c, t, sign in guards:
+        v: Any = rows[r][c]
+        if type(v) is not t:
+            return False
+        if t is float and math.copysign(1.0, rows[r][c]) != sign:
+            return False
+    return True
+
+
 class _TableCache:
     """Parsed tables by content, least recently used dropped first.
 
-    TRUE equals 1 in Python, so a cached entry whose cells include 0, 1 or a boolean
-    is reused only when the cell types match too.
+    Bounded by the number of tables and by their total number of cells. TRUE equals 1
+    in Python: an entry is reused only when the cells listed by :func:`_guards` have
+    the same types too.
     """
 
-    def __init__(self, size: int = 64) -> None:
+    def __init__(self, size: int = 64, cells: int = 2_000_000) -> None:
         self.size = size
-        self._entries: OrderedDict[tuple[Any, ...], tuple[Any, Any]] = OrderedDict()
+        self.cells = cells
+        self._entries: OrderedDict[tuple[Any, ...], tuple[_Parsed, _Guards, int]] = OrderedDict()
+        self._held = 0
 
-    @staticmethod
-    def _types(frozen: tuple[Any, ...]) -> tuple[tuple[bool, ...], ...]:
-        return tuple(tuple(type(v) is bool for v in row) for row in frozen[1:])
+    def get(
+        self,
+        kind: str,
+        rows: tuple[tuple[Any, ...], ...],
+        parse: Callable[[tuple[tuple[Any, ...], ...]], tuple[Any, list[Problem]]],
+    ) -> _Parsed:
+        entry_key = (kind, rows)
+        try:
+            hit = self._entries.get(entry_key)
+        except TypeError:  # a cell that cannot be a key: read it, keep nothing
+            return _Parsed(kind, *parse(rows))
+        if hit is not None and (not hit[1] or _same_types(rows, hit[1])):
+            self._entries.move_to_end(entry_key)
+            return hit[0]
+        parsed = _Parsed(kind, *parse(rows))
+        size = sum(map(len, rows))
+        if hit is not None:
+            self._held -= hit[2]
+        self._entries[entry_key] = (parsed, _guards(rows), size)
+        self._entries.move_to_end(entry_key)
+        self._held += size
+        while len(self._entries) > self.size or (self._held > self.cells and self._entries):
+            self._held -= self._entries.popitem(last=False)[1][2]
+        return parsed
 
-    def get(self, frozen: tuple[Any, ...], build: Callable[[], Any]) -> Any:
-        entry = self._entries.get(frozen)
-        if entry is not None:
-            value, types = entry
-            if types is None or types == self._types(frozen):
-                self._entries.move_to_end(frozen)
-                return value
-        value = build()
-        ambiguous = any(
-            v is True or v is False or v == 0 or v == 1
-            for row in frozen
-            for v in row
-            if not isinstance(v, str) and v is not None
-        )
-        self._entries[frozen] = (value, self._types(frozen) if ambiguous else None)
-        self._entries.move_to_end(frozen)
-        while len(self._entries) > self.size:
-            self._entries.popitem(last=False)
-        return value
+    def __len__(self) -> int:
+        return len(self._entries)
 
     def clear(self) -> None:
         self._entries.clear()
+        self._held = 0
 
 
 _CACHE = _TableCache()
+_RANGES_MAX = 4096
+"""Band ranges remembered per table before the memo starts again."""
 
 
 def _freeze(value: object, arg: str) -> tuple[tuple[Any, ...], ...]:
-    if not isinstance(value, list | tuple) and not callable(getattr(value, "tolist", None)):
-        if is_empty(value):
-            raise InputError(arg, "is required: a range with a header row")
-        raise InputError(arg, f"expected a range with a header row, got {value!r}")
-    return tuple(tuple(row) for row in as_grid(value))
+    """A table argument's rows as tuples (the cache key); an error for a single value."""
+    if isinstance(value, list | tuple):
+        if value and set(map(type, value)) <= _ROW_TYPES and all(value):
+            return tuple(map(tuple, value))
+        return tuple(map(tuple, as_grid(value)))
+    if callable(getattr(value, "tolist", None)):
+        return tuple(map(tuple, as_grid(value)))
+    if is_empty(value):
+        raise InputError(arg, "is required: a range with a header row")
+    raise InputError(arg, f"expected a range with a header row, got {_shown(value)}")
+
+
+def _parsed(kind: str, value: object) -> _Parsed:
+    parse = parse_bands if kind == "bands" else parse_levels
+    return _CACHE.get(kind, _freeze(value, kind), parse)
+
+
+def _table(kind: str, value: object) -> _Parsed | str:
+    """The table of an argument, or the error text the whole call returns."""
+    try:
+        parsed = _parsed(kind, value)
+    except XlcompError as exc:
+        return error_text(exc)
+    except Exception as exc:  # a cell the reader cannot take
+        return f"{ERROR_PREFIX}{kind}: cannot be read ({type(exc).__name__})"
+    return parsed.error or parsed
 
 
 def read_bands(value: object) -> tuple[BandTable, list[Problem]]:
     """The bands table of an argument, and the problems met reading it (cached)."""
-    frozen = _freeze(value, "bands")
-    result: tuple[BandTable, list[Problem]] = _CACHE.get(
-        ("bands", *frozen),
-        lambda: parse_bands(frozen),
-    )
-    return result
+    parsed = _parsed("bands", value)
+    return parsed.table, parsed.problems
 
 
 def bands_table(value: object) -> BandTable:
@@ -310,29 +717,25 @@ def bands_table(value: object) -> BandTable:
 
 def levels_table(value: object) -> LevelTable:
     """The levels table of an argument; an error when it cannot be read cleanly."""
-    frozen = _freeze(value, "levels")
-    result: tuple[LevelTable, list[Problem]] = _CACHE.get(
-        ("levels", *frozen), lambda: parse_levels(frozen)
-    )
-    table, problems = result
-    if problems:
-        raise TableError("levels", problems)
+    parsed = _parsed("levels", value)
+    if parsed.problems:
+        raise TableError("levels", parsed.problems)
+    table: LevelTable = parsed.table
     return table
 
 
-def _with_table(reader: Callable[[object], Any], value: object) -> Any:
-    """The table, or the error text the whole call returns."""
-    try:
-        return reader(value)
-    except XlcompError as exc:
-        return _Error(error_text(exc))
-
-
-def _optional_text(value: object, arg: str) -> str | None:
-    """A text argument that may be left out (company)."""
-    if is_empty(value):
-        return None
-    return to_text(value, arg)
+def _band_range(
+    parsed: _Parsed, region: str, level: str, component: Any, company: str | None
+) -> tuple[float, float]:
+    """:func:`xlcomp.core.bands.band_range`, remembered per table (errors are not)."""
+    lookup = (region, level, component, company)
+    found = parsed.ranges.get(lookup)
+    if found is None:
+        found = _bands.band_range(parsed.table, region, level, component, company)
+        if len(parsed.ranges) >= _RANGES_MAX:
+            parsed.ranges.clear()
+        parsed.ranges[lookup] = found
+    return found
 
 
 # --- the functions -------------------------------------------------------------------
@@ -355,7 +758,12 @@ def TOTALCOMP(
     signon_years: object = None,
 ) -> Any:
     """base + equity + base × bonus_pct + signon / signon_years."""
-    return broadcast(_comp.total_comp, _TOTALCOMP, (base, equity, bonus_pct, signon, signon_years))
+    return broadcast(
+        _comp.total_comp,
+        _TOTALCOMP,
+        (base, equity, bonus_pct, signon, signon_years),
+        vector=_totalcomp_arrays,
+    )
 
 
 _YEARTC = (
@@ -414,22 +822,11 @@ def EQUITYVALUE(
 ) -> Any:
     """Annual equity value of a grant, discounted for risk."""
     return broadcast(
-        _comp.equity_value, _EQUITYVALUE, (shares, price, strike, vest_years, risk_discount)
+        _comp.equity_value,
+        _EQUITYVALUE,
+        (shares, price, strike, vest_years, risk_discount),
+        vector=_equityvalue_arrays,
     )
-
-
-def _table_call(
-    reader: Callable[[object], Any],
-    table_value: object,
-    fn: Callable[..., Any],
-    params: Sequence[Param],
-    args: Sequence[object],
-    multi: str | None = None,
-) -> Any:
-    table = _with_table(reader, table_value)
-    if isinstance(table, _Error):
-        return table.text
-    return broadcast(lambda *a: fn(table, *a), params, args, multi=multi)
 
 
 _BANDLOOKUP = (
@@ -450,16 +847,15 @@ def BANDLOOKUP(
     company: object = None,
 ) -> Any:
     """min, mid, max or spread of a band."""
+    parsed = _table("bands", bands)
+    if isinstance(parsed, str):
+        return parsed
 
-    def one(
-        table: BandTable, region: str, level: str, component: Any, stat: Any, company: str | None
-    ) -> float:
-        low, high = _bands.band_range(table, region, level, component, company)
+    def one(region: str, level: str, component: Any, stat: Any, company: str | None) -> float:
+        low, high = _band_range(parsed, region, level, component, company)
         return _bands.band_stat(low, high, stat)
 
-    return _table_call(
-        bands_table, bands, one, _BANDLOOKUP, (region, level, component, stat, company)
-    )
+    return broadcast(one, _BANDLOOKUP, (region, level, component, stat, company))
 
 
 _BANDPERCENTILE = (
@@ -486,9 +882,11 @@ def BANDPERCENTILE(
     company: object = None,
 ) -> Any:
     """Where a value sits in its band, 0–100."""
+    parsed = _table("bands", bands)
+    if isinstance(parsed, str):
+        return parsed
 
     def one(
-        table: BandTable,
         value: float,
         region: str,
         level: str,
@@ -498,12 +896,10 @@ def BANDPERCENTILE(
         high_pct: float,
         company: str | None,
     ) -> float:
-        low, high = _bands.band_range(table, region, level, component, company)
+        low, high = _band_range(parsed, region, level, component, company)
         return _bands.percentile(value, low, high, method, low_pct, high_pct)
 
-    return _table_call(
-        bands_table,
-        bands,
+    return broadcast(
         one,
         _BANDPERCENTILE,
         (value, region, level, component, method, low_pct, high_pct, company),
@@ -528,16 +924,15 @@ def COMPARATIO(
     company: object = None,
 ) -> Any:
     """A value divided by its band's mid."""
+    parsed = _table("bands", bands)
+    if isinstance(parsed, str):
+        return parsed
 
-    def one(
-        table: BandTable, value: float, region: str, level: str, component: Any, company: str | None
-    ) -> float:
-        low, high = _bands.band_range(table, region, level, component, company)
+    def one(value: float, region: str, level: str, component: Any, company: str | None) -> float:
+        low, high = _band_range(parsed, region, level, component, company)
         return _bands.compa_ratio(value, low, high)
 
-    return _table_call(
-        bands_table, bands, one, _COMPARATIO, (value, region, level, component, company)
-    )
+    return broadcast(one, _COMPARATIO, (value, region, level, component, company))
 
 
 _REGIONADJUST = (
@@ -560,9 +955,12 @@ def REGIONADJUST(
     company: object = None,
 ) -> Any:
     """An amount moved from one region's band to another's, mid to mid."""
+    parsed = _table("bands", bands)
+    if isinstance(parsed, str):
+        return parsed
+    table: BandTable = parsed.table
 
     def one(
-        table: BandTable,
         amount: float,
         from_region: str,
         to_region: str,
@@ -570,16 +968,19 @@ def REGIONADJUST(
         component: Any,
         company: str | None,
     ) -> float:
-        return _bands.region_adjust(
-            amount, table, from_region, to_region, level, component, company
-        )
+        try:
+            return _bands.region_adjust(
+                amount, table, from_region, to_region, level, component, company
+            )
+        except NotFoundError as exc:
+            if exc.arg != "region":
+                raise
+            known = {_key(r) for r in table.regions()}
+            arg = "from_region" if _key(from_region) not in known else "to_region"
+            raise NotFoundError(arg, exc.message) from None
 
-    return _table_call(
-        bands_table,
-        bands,
-        one,
-        _REGIONADJUST,
-        (amount, from_region, to_region, level, component, company),
+    return broadcast(
+        one, _REGIONADJUST, (amount, from_region, to_region, level, component, company)
     )
 
 
@@ -588,9 +989,15 @@ _LEVELMAP = (text("company"), text("level"), text("to_company"))
 
 def LEVELMAP(company: object, level: object, to_company: object, levels: object) -> Any:
     """The equivalent level at another company."""
-    return _table_call(
-        levels_table, levels, _levels.level_map, _LEVELMAP, (company, level, to_company)
-    )
+    parsed = _table("levels", levels)
+    if isinstance(parsed, str):
+        return parsed
+    table: LevelTable = parsed.table
+
+    def one(company: str, level: str, to_company: str) -> str:
+        return _levels.level_map(table, company, level, to_company)
+
+    return broadcast(one, _LEVELMAP, (company, level, to_company))
 
 
 _COUNTERTARGET = (
@@ -602,6 +1009,12 @@ _COUNTERTARGET = (
 )
 
 
+def _counter_target(
+    offer_tc: float, competing_tc: float, uplift: float, anchor_gap: float, floor: float | None
+) -> list[float]:
+    return list(_counter.counter_target(offer_tc, competing_tc, uplift, anchor_gap, floor))
+
+
 def COUNTERTARGET(
     offer_tc: object,
     competing_tc: object,
@@ -611,7 +1024,7 @@ def COUNTERTARGET(
 ) -> Any:
     """Anchor, target and floor of a counter-offer, as a column."""
     return broadcast(
-        lambda *a: list(_counter.counter_target(*a)),
+        _counter_target,
         _COUNTERTARGET,
         (offer_tc, competing_tc, uplift, anchor_gap, floor),
         multi="column",
@@ -640,9 +1053,11 @@ def COUNTERSPLIT(
     company: object = None,
 ) -> Any:
     """Base, equity, bonus and sign-on that reach a target TC, as a column."""
+    parsed = _table("bands", bands)
+    if isinstance(parsed, str):
+        return parsed
 
     def one(
-        table: BandTable,
         target: float,
         region: str,
         level: str,
@@ -651,17 +1066,20 @@ def COUNTERSPLIT(
         bonus: float | None,
         company: str | None,
     ) -> list[float]:
-        base_band, equity_band, bonus_band = (
-            _bands.band_range(table, region, level, c, company) for c in ("base", "equity", "bonus")
-        )
+        try:
+            base_band, equity_band, bonus_band = (
+                _band_range(parsed, region, level, c, company) for c in ("base", "equity", "bonus")
+            )
+        except InputError as exc:
+            if exc.arg != "component":  # COUNTERSPLIT has no component: the table lacks it
+                raise
+            raise InputError("bands", exc.message) from None
         split = _counter.counter_split(
             target, base_band, equity_band, bonus_band, base, equity, bonus
         )
         return [split.base, split.equity, split.bonus_pct, split.signon]
 
-    return _table_call(
-        bands_table,
-        bands,
+    return broadcast(
         one,
         _COUNTERSPLIT,
         (target_tc, region, level, offer_base, offer_equity, offer_bonus_pct, company),
@@ -677,6 +1095,10 @@ def OFFERVERDICT(offer_tc: object, floor: object, target: object) -> Any:
     return broadcast(_counter.offer_verdict, _OFFERVERDICT, (offer_tc, floor, target))
 
 
+def _company_text(value: object, arg: str) -> str:
+    return "" if is_empty(value) else to_text(value, arg)
+
+
 _COUNTERSCRIPT = (
     money("competing_tc"),
     money("base"),
@@ -684,7 +1106,7 @@ _COUNTERSCRIPT = (
     rate("bonus_pct"),
     money("floor"),
     money("signon", 0.0, False),
-    Param("company", lambda v, a: "" if is_empty(v) else to_text(v, a), False, ""),
+    Param("company", _company_text, False, ""),
 )
 
 
@@ -713,11 +1135,13 @@ def CHECKBANDS(bands: object, tolerance: object = None) -> Any:
             raise InputError("tolerance", f"{tol:g} must not be negative")
         table, read_problems = read_bands(bands)
         problems = check_bands(table, read_problems, tol)
-    except Exception as exc:
+    except XlcompError as exc:
         return error_text(exc)
+    except Exception as exc:  # never a traceback in a cell
+        return f"{ERROR_PREFIX}bands: cannot be checked ({type(exc).__name__}: {exc})"
     if not problems:
         return "OK"
-    return [[p.message] for p in problems]
+    return [[" ".join(p.message.split())] for p in problems]
 
 
 __all__ = [

@@ -143,6 +143,12 @@ _FAST_CMP: dict[str, Callable[[float, float], bool]] = {
 }
 
 
+_SUBTOTALS = {
+    1: "AVERAGE", 2: "COUNT", 3: "COUNTA", 4: "MAX", 5: "MIN", 6: "PRODUCT",
+    7: "STDEV", 8: "STDEVP", 9: "SUM", 10: "VAR", 11: "VARP",
+}
+
+
 def _finite(v: Any) -> Any:
     if type(v) is float and not math.isfinite(v):
         return NUM_ERROR
@@ -172,6 +178,7 @@ class Engine:
         self.results: dict[int, dict[tuple[int, int], Any]] = {}
         self.failures: list[Failure] = []
         self.computed = 0
+        self._udf_ranges: dict[int, tuple[Any, Any]] = {}
 
     # -- values ------------------------------------------------------------------------
 
@@ -477,6 +484,8 @@ class Engine:
             raise CompileError(f"{name} (a reference computed while calculating) is not supported")
         if name == "SINGLE" and len(node.args) == 1:
             return self._intersect(self._compile(node.args[0], sheet, refs), node.args[0])
+        if name == "SUBTOTAL" and len(node.args) >= 2:
+            return self._compile_subtotal(node, sheet, refs)
         args = [self._compile(a, sheet, refs) for a in node.args]
         udf = udf_lookup(self.udfs, node.name)
         if udf is not None:
@@ -494,6 +503,33 @@ class Engine:
             a0, a1 = args
             return lambda r, c: scalar(fn(a0(r, c), a1(r, c)))
         return lambda r, c: scalar(fn(*[a(r, c) for a in args]))
+
+    def _compile_subtotal(self, node: P.Call, sheet: int, refs: list[RefSpec]) -> Fn:
+        """SUBTOTAL(n, ref, ...) as the aggregate it names (1-11, or 101-111).
+
+        Rows hidden by hand (101-111) and nested SUBTOTAL results are not skipped: the
+        engine does not track row visibility.
+        """
+        which = self._compile(node.args[0], sheet, refs)
+        rest = [self._compile(a, sheet, refs) for a in node.args[1:]]
+        funcs: dict[int, Callable[..., Any]] = {}
+
+        def subtotal(r: int, c: int) -> Any:
+            n = which(r, c)
+            if isinstance(n, XlError):
+                return n
+            if type(n) is not float or int(n) % 100 not in _SUBTOTALS or n >= 112:
+                return VALUE_ERROR
+            k = int(n) % 100
+            fn = funcs.get(k)
+            if fn is None:
+                fn = native(_SUBTOTALS[k])
+                if fn is None:  # pragma: no cover - formulas has all eleven
+                    raise EvalError(f"SUBTOTAL({k}) is not available")
+                funcs[k] = fn
+            return scalar(fn(*[a(r, c) for a in rest]))
+
+        return subtotal
 
     def _compile_if(self, args: list[Fn]) -> Fn:
         cond_fn, then_fn = args[0], args[1]
@@ -553,6 +589,7 @@ class Engine:
         while n and isinstance(nodes[n - 1], P.Missing):
             n -= 1  # trailing omitted arguments take the function's defaults
         args = args[:n]
+        converted = self._udf_ranges
 
         def call(r: int, c: int) -> Any:
             py = []
@@ -560,6 +597,15 @@ class Engine:
                 v = a(r, c)
                 if isinstance(v, XlError):
                     return v
+                if isinstance(v, np.ndarray) and v.size > 1:
+                    # A range read by many cells (a bands table) is converted once; each
+                    # call gets its own row lists, so a function cannot alter the next.
+                    hit = converted.get(id(v))
+                    if hit is None or hit[0] is not v:
+                        hit = (v, to_udf(v))
+                        converted[id(v)] = hit
+                    py.append([list(row) for row in hit[1]])
+                    continue
                 py.append(to_udf(v))
             try:
                 out = udf(*py)

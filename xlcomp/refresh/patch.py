@@ -62,7 +62,11 @@ def _new_element(sheet: Sheet, old: bytes, t: bytes | None, v: bytes) -> bytes:
     end_tag = old.index(b">")
     self_closing = old[end_tag - 1:end_tag] == b"/"
     attrs = old[len(p) + 2:end_tag - 1 if self_closing else end_tag]
-    attrs = _T_ATTR.sub(b"", attrs)
+    old_t = _T_ATTR.search(attrs)
+    if t is None and old_t is not None and old_t.group(0).split(b"=")[1].strip(b"\"' ") == b"n":
+        pass  # t="n" (as LibreOffice writes) already says number: keep the bytes
+    else:
+        attrs = _T_ATTR.sub(b"", attrs)
     if t is not None:
         attrs = attrs.rstrip() + b' t="' + t + b'"'
     inner = b"" if self_closing else old[end_tag + 1:-(len(p) + 4)]

@@ -82,7 +82,7 @@ class FormulaCell:
     sheet: int
     row: int
     col: int
-    compiled: Compiled
+    compiled: Compiled | None
     spill: tuple[int, int, int, int] | None = None
     deps: list[int] = field(default_factory=list)
 
@@ -640,6 +640,7 @@ class Engine:
                     compiled = self.compile_cell(sheet.index, text, row, col)
                 except (CompileError, RecursionError) as exc:
                     self.fail(sheet.index, cell.row, cell.col, str(exc))
+                    cells.append(FormulaCell(sheet.index, cell.row, cell.col, None))
                     continue
                 spill = None
                 if cell.ftype == "array":
@@ -674,7 +675,7 @@ class Engine:
         indeg = [0] * len(cells)
         for i, fc in enumerate(cells):
             deps: set[int] = set()
-            for spec in fc.compiled.refs:
+            for spec in fc.compiled.refs if fc.compiled is not None else ():
                 box = spec(fc.row, fc.col)
                 if box is None:
                     continue
@@ -713,7 +714,7 @@ class Engine:
         """Evaluate every formula; results land in :attr:`results`."""
         cells = self.collect()
         order, cyclic = self.order(cells)
-        failed = [False] * len(cells)
+        failed = [fc.compiled is None for fc in cells]  # already reported by collect()
         for i in cyclic:
             fc = cells[i]
             failed[i] = True
@@ -722,6 +723,8 @@ class Engine:
         step = max(1, total // 200)
         for n, i in enumerate(order):
             fc = cells[i]
+            if fc.compiled is None:
+                continue
             bad = next((d for d in fc.deps if failed[d]), None)
             if bad is not None:
                 failed[i] = True
@@ -744,6 +747,7 @@ class Engine:
                 progress(n + 1, total)
 
     def _evaluate(self, fc: FormulaCell) -> None:
+        assert fc.compiled is not None
         v = fc.compiled.fn(fc.row, fc.col)
         vals = self.values[fc.sheet]
         out = self.results.setdefault(fc.sheet, {})

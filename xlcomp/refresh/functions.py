@@ -11,6 +11,7 @@ without the ``_xludf.`` prefix Excel writes for functions it does not know.
 
 from __future__ import annotations
 
+import functools
 import importlib
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -53,7 +54,12 @@ def native(name: str) -> Callable[..., Any] | None:
         for cand in candidates:
             f = _loaded.get(cand)
             if isinstance(f, dict):
+                extra = f.get("extra_inputs") or {}
                 f = f.get("function")
+                if extra and f is not None:
+                    # Impure functions (INDEX, NOW, RAND) take formulas' "compiling" flag
+                    # and other extra inputs first; at evaluation time they are False.
+                    f = functools.partial(f, *extra.values())
             if f is not None and f is not not_implemented:
                 return f  # type: ignore[no-any-return]
     return None

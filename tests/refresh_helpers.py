@@ -120,3 +120,23 @@ def formula_cells(path: Path) -> list[tuple[str, str]]:
                 if isinstance(c.value, ArrayFormula) or c.data_type == "f":
                     out.append((ws.title, c.coordinate))
     return out
+
+
+def array_cells(path: Path) -> set[tuple[str, str]]:
+    """(sheet, cell) of every cell covered by an array formula, read with openpyxl."""
+    import openpyxl
+    from openpyxl.utils.cell import range_boundaries
+    from openpyxl.utils.cell import get_column_letter
+    from openpyxl.worksheet.formula import ArrayFormula
+
+    wb = openpyxl.load_workbook(path)
+    out = set()
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                if isinstance(c.value, ArrayFormula):
+                    c1, r1, c2, r2 = range_boundaries(c.value.ref)
+                    for r in range(r1, r2 + 1):
+                        for col in range(c1, c2 + 1):
+                            out.add((ws.title, f"{get_column_letter(col)}{r}"))
+    return out

@@ -64,8 +64,10 @@ def _bands_rows() -> list[list[object]]:
 
 def _native_lookup(stat: str, row: int) -> str:
     col = "D" if stat == "min" else "E"
-    return (f"SUMIFS(Bands!${col}$2:${col}$37,Bands!$A$2:$A$37,B{row},"
-            f"Bands!$B$2:$B$37,C{row},Bands!$C$2:$C$37,\"base\")")
+    return (
+        f"SUMIFS(Bands!${col}$2:${col}$37,Bands!$A$2:$A$37,B{row},"
+        f'Bands!$B$2:$B$37,C{row},Bands!$C$2:$C$37,"base")'
+    )
 
 
 def row_formulas(row: int, native: bool) -> list[str]:
@@ -101,9 +103,25 @@ def make_pipeline(path: Path, rows: int = 2000, native: bool = False) -> None:
     for r, values in enumerate(_bands_rows()):
         bands.write_row(r, 0, values)
     params.write_row(0, 0, ["fx", 0.92])
-    ws.write_row(0, 0, ["candidate", "region", "level", "base", "equity", "bonus",
-                        "tc", "base pct", "compa", "pct (1dp)", "vs mid", "tc (EUR)",
-                        "cash+equity"])
+    ws.write_row(
+        0,
+        0,
+        [
+            "candidate",
+            "region",
+            "level",
+            "base",
+            "equity",
+            "bonus",
+            "tc",
+            "base pct",
+            "compa",
+            "pct (1dp)",
+            "vs mid",
+            "tc (EUR)",
+            "cash+equity",
+        ],
+    )
     for i in range(rows):
         r = i + 2
         region = REGIONS[i % 3]
@@ -163,8 +181,14 @@ def main(argv: list[str] | None = None) -> int:
         ours_in, lo_in = work / "pipeline.xlsx", work / "pipeline_native.xlsx"
         make_pipeline(ours_in, args.rows, native=False)
         make_pipeline(lo_in, args.rows, native=True)
-        ours_cmd = [sys.executable, "-m", "xlcomp.refresh", str(ours_in),
-                    "-o", str(work / "pipeline_refreshed.xlsx")]
+        ours_cmd = [
+            sys.executable,
+            "-m",
+            "xlcomp.refresh",
+            str(ours_in),
+            "-o",
+            str(work / "pipeline_refreshed.xlsx"),
+        ]
         rows = []
         _measure(ours_cmd)  # warm-up: file cache, bytecode
         ours = [_measure(ours_cmd) for _ in range(args.runs)]
@@ -172,8 +196,16 @@ def main(argv: list[str] | None = None) -> int:
         if soffice:
             profile = _libreoffice_profile(Path(tmp) / "lo-profile")
             outdir = work / "lo-out"
-            lo_cmd = [soffice, f"-env:UserInstallation={profile}", "--headless",
-                      "--convert-to", "xlsx", "--outdir", str(outdir), str(lo_in)]
+            lo_cmd = [
+                soffice,
+                f"-env:UserInstallation={profile}",
+                "--headless",
+                "--convert-to",
+                "xlsx",
+                "--outdir",
+                str(outdir),
+                str(lo_in),
+            ]
             _measure(lo_cmd)  # warm-up: the first start initialises the profile
             lo = [_measure(lo_cmd) for _ in range(args.runs)]
             rows.append(("LibreOffice", lo))
@@ -186,8 +218,10 @@ def main(argv: list[str] | None = None) -> int:
             med[name] = secs
             print(f"{name:<16}{secs:>10.2f}{rss:>14.0f}")
         if "LibreOffice" in med:
-            print(f"ratio xlcomp/LibreOffice: {med['xlcomp refresh'] / med['LibreOffice']:.2f}x"
-                  " (limit 4x)")
+            print(
+                f"ratio xlcomp/LibreOffice: {med['xlcomp refresh'] / med['LibreOffice']:.2f}x"
+                " (limit 4x)"
+            )
         else:
             print("LibreOffice not found: no ratio")
     return 0

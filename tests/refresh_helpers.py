@@ -35,7 +35,7 @@ def mask_values(xml: bytes) -> bytes:
 
 
 def assert_lossless(before: Path, after: Path) -> list[str]:
-    """Assert only cell values (sheets) and fullCalcOnLoad (workbook) differ; return changed parts."""
+    """Assert only sheet cell values and fullCalcOnLoad differ; return the changed parts."""
     a, b = zip_parts(before), zip_parts(after)
     assert [n for n, _ in a] == [n for n, _ in b], "part names or order changed"
     changed = []
@@ -61,8 +61,12 @@ def png_bytes(width: int = 4, height: int = 3) -> bytes:
 
     raw = b"".join(b"\x00" + b"\x80\x20\x20" * width for _ in range(height))
     ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(raw))
-            + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", ihdr)
+        + chunk(b"IDAT", zlib.compress(raw))
+        + chunk(b"IEND", b"")
+    )
 
 
 XCU = """<?xml version="1.0" encoding="UTF-8"?>
@@ -80,14 +84,25 @@ def libreoffice_convert(src: Path, outdir: Path, profile: Path, recalc: bool) ->
     user = profile / "user"
     user.mkdir(parents=True, exist_ok=True)
     (user / "registrymodifications.xcu").write_text(
-        XCU.format(mode=0 if recalc else 1), encoding="utf-8")
+        XCU.format(mode=0 if recalc else 1), encoding="utf-8"
+    )
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     assert soffice is not None
     outdir.mkdir(parents=True, exist_ok=True)
     subprocess.run(
-        [soffice, f"-env:UserInstallation={profile.resolve().as_uri()}", "--headless",
-         "--convert-to", "xlsx", "--outdir", str(outdir), str(src)],
-        check=True, capture_output=True, timeout=180,
+        [
+            soffice,
+            f"-env:UserInstallation={profile.resolve().as_uri()}",
+            "--headless",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            str(outdir),
+            str(src),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
     )
     out = outdir / (src.stem + ".xlsx")
     assert out.exists(), f"LibreOffice wrote nothing for {src}"
@@ -125,8 +140,7 @@ def formula_cells(path: Path) -> list[tuple[str, str]]:
 def array_cells(path: Path) -> set[tuple[str, str]]:
     """(sheet, cell) of every cell covered by an array formula, read with openpyxl."""
     import openpyxl
-    from openpyxl.utils.cell import range_boundaries
-    from openpyxl.utils.cell import get_column_letter
+    from openpyxl.utils.cell import get_column_letter, range_boundaries
     from openpyxl.worksheet.formula import ArrayFormula
 
     wb = openpyxl.load_workbook(path)

@@ -34,8 +34,12 @@ CORRECTED = {
 
 def same(got: Any, exp: Any) -> bool:
     """Equal values; numbers to 1e-12 relative."""
-    if isinstance(exp, (int, float)) and not isinstance(exp, bool) and isinstance(
-            got, (int, float)) and not isinstance(got, bool):
+    if (
+        isinstance(exp, (int, float))
+        and not isinstance(exp, bool)
+        and isinstance(got, (int, float))
+        and not isinstance(got, bool)
+    ):
         return math.isclose(got, exp, rel_tol=1e-12, abs_tol=1e-12)
     return bool(got == exp)
 
@@ -65,7 +69,7 @@ def test_corpus_refresh(book: Path, tmp_path: Path) -> None:
 
 # --- a mixed workbook made with XlsxWriter ----------------------------------------------
 
-BANDS = [
+BANDS: list[list[Any]] = [
     ["region", "level", "component", "min", "max"],
     ["San Francisco", "Senior SWE", "base", 185000, 245000],
     ["San Francisco", "Senior SWE", "equity", 50000, 85000],
@@ -101,16 +105,22 @@ def make_mixed(path: Path, image: Path) -> None:
     wb = xlsxwriter.Workbook(str(path))
     offer = wb.add_worksheet("Offer")
     bands = wb.add_worksheet("Bands")
-    bands.add_table("A1:F4", {
-        "name": "Bands",
-        "columns": [{"header": h} for h in BANDS[0]] + [
-            {"header": "mid", "formula": "=([@min]+[@max])/2"}],
-        "data": BANDS[1:],
-    })
+    bands.add_table(
+        "A1:F4",
+        {
+            "name": "Bands",
+            "columns": [
+                *({"header": str(h)} for h in BANDS[0]),
+                {"header": "mid", "formula": "=([@min]+[@max])/2"},
+            ],
+            "data": BANDS[1:],
+        },
+    )
     wb.define_name("FX", "=Offer!$B$4")
     wb.define_name("BandsAll", "=Bands!$A$1:$E$4")
     for r, (label, value) in enumerate(
-            [("base", BASE), ("equity", EQUITY), ("bonus", BONUS), ("fx", FX)]):
+        [("base", BASE), ("equity", EQUITY), ("bonus", BONUS), ("fx", FX)]
+    ):
         offer.write(r, 0, label)
         offer.write(r, 1, value)
     formulas = {
@@ -133,10 +143,13 @@ def make_mixed(path: Path, image: Path) -> None:
     offer.write_formula("B18", "=B17*2", None, 7)
     offer.write_array_formula("D1:D3", "{=COUNTERTARGET(0,295000)}")
     offer.write_comment("A1", "Annual base salary")
-    offer.data_validation("B3", {"validate": "decimal", "criteria": "between",
-                                 "minimum": 0, "maximum": 1})
-    offer.conditional_format("B7", {"type": "cell", "criteria": ">", "value": 90,
-                                    "format": wb.add_format({"bold": True})})
+    offer.data_validation(
+        "B3", {"validate": "decimal", "criteria": "between", "minimum": 0, "maximum": 1}
+    )
+    offer.conditional_format(
+        "B7",
+        {"type": "cell", "criteria": ">", "value": 90, "format": wb.add_format({"bold": True})},
+    )
     chart = wb.add_chart({"type": "bar"})
     chart.add_series({"values": "=Bands!$D$2:$D$4", "categories": "=Bands!$C$2:$C$4"})
     offer.insert_chart("F6", chart)
@@ -174,11 +187,18 @@ def test_mixed_workbook(mixed: Path, tmp_path: Path) -> None:
     ]
     assert values[("Offer", "B17")] == 123 and values[("Offer", "B18")] == 7
     changed = assert_lossless(mixed, out)
-    assert set(changed) == {"xl/worksheets/sheet1.xml", "xl/worksheets/sheet2.xml",
-                            "xl/workbook.xml"}
+    assert set(changed) == {
+        "xl/worksheets/sheet1.xml",
+        "xl/worksheets/sheet2.xml",
+        "xl/workbook.xml",
+    }
     names = [n for n, _ in zip_parts(out)]
-    for part in ("xl/charts/chart1.xml", "xl/media/image1.png", "xl/comments1.xml",
-                 "xl/tables/table1.xml"):
+    for part in (
+        "xl/charts/chart1.xml",
+        "xl/media/image1.png",
+        "xl/comments1.xml",
+        "xl/tables/table1.xml",
+    ):
         assert part in names
     assert b"fullCalcOnLoad" not in dict(zip_parts(out))["xl/workbook.xml"]
 
@@ -220,15 +240,18 @@ def test_unreadable_file(tmp_path: Path) -> None:
 
 def _book_with_cells(tmp_path: Path, cells: str) -> Path:
     """The xlwings quickstart (it carries vbaProject.bin) with ``cells`` put in Sheet1."""
-    src = Path(__import__("xlwings").__file__).parent / "quickstart_standalone.xlsm"
+    import xlwings
+
+    src = Path(str(xlwings.__file__)).parent / "quickstart_standalone.xlsm"
     out = tmp_path / "quick.xlsm"
     with zipfile.ZipFile(src) as zin, zipfile.ZipFile(out, "w") as zout:
         for info in zin.infolist():
             data = zin.read(info)
             if info.filename == "xl/worksheets/sheet1.xml":
                 assert b"<sheetData />" in data
-                data = data.replace(b"<sheetData />", b"<sheetData>" + cells.encode()
-                                    + b"</sheetData>")
+                data = data.replace(
+                    b"<sheetData />", b"<sheetData>" + cells.encode() + b"</sheetData>"
+                )
             zout.writestr(info, data)
     return out
 
@@ -251,12 +274,18 @@ def test_xlwings_quickstart_macro_intact(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("cells", "exp_failed"),
     [
-        ('<row r="1"><c r="A1"><f>B1</f><v>5</v></c><c r="B1"><f>A1</f><v>6</v></c></row>',
-         ["Sheet1!A1: circular reference", "Sheet1!B1: circular reference"]),
-        ('<row r="1"><c r="A1"><f>OFFSET(B1,1,0)</f><v>5</v></c></row>',
-         ["Sheet1!A1: OFFSET (a reference computed while calculating) is not supported"]),
-        ('<row r="1"><c r="A1"><f>SUM(B1</f><v>5</v></c></row>',
-         ["Sheet1!A1: cannot parse the formula =SUM(B1 (the formula ends too early)"]),
+        (
+            '<row r="1"><c r="A1"><f>B1</f><v>5</v></c><c r="B1"><f>A1</f><v>6</v></c></row>',
+            ["Sheet1!A1: circular reference", "Sheet1!B1: circular reference"],
+        ),
+        (
+            '<row r="1"><c r="A1"><f>OFFSET(B1,1,0)</f><v>5</v></c></row>',
+            ["Sheet1!A1: OFFSET (a reference computed while calculating) is not supported"],
+        ),
+        (
+            '<row r="1"><c r="A1"><f>SUM(B1</f><v>5</v></c></row>',
+            ["Sheet1!A1: cannot parse the formula =SUM(B1 (the formula ends too early)"],
+        ),
     ],
     ids=["cycle", "offset", "syntax"],
 )
@@ -291,8 +320,7 @@ def test_shared_formulas_and_spill_insertion(tmp_path: Path) -> None:
 
 def test_shipped_test_double_udfs(tmp_path: Path) -> None:
     """Functions passed by the caller replace xlcomp.udfs (test doubles, plug-ins)."""
-    book = _book_with_cells(
-        tmp_path, '<row r="1"><c r="A1"><f>DOUBLE(21)</f><v>0</v></c></row>')
+    book = _book_with_cells(tmp_path, '<row r="1"><c r="A1"><f>DOUBLE(21)</f><v>0</v></c></row>')
     out = tmp_path / "out.xlsm"
     report = refresh_workbook(book, out, functions={"double": lambda x: x * 2})
     assert report.ok

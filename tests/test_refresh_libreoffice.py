@@ -58,8 +58,9 @@ def test_libreoffice_shows_refreshed_values(mixed: Path, tmp_path: Path) -> None
     """LibreOffice, opening the refreshed file without recalculating, shows our values."""
     out = tmp_path / "refreshed.xlsx"
     refresh_workbook(mixed, out)
-    seen = cached_values(libreoffice_convert(out, tmp_path / "lo", tmp_path / "profile",
-                                             recalc=False))
+    seen = cached_values(
+        libreoffice_convert(out, tmp_path / "lo", tmp_path / "profile", recalc=False)
+    )
     arrays = array_cells(out)
     for cell, exp in EXPECTED.items():
         if ("Offer", cell) in arrays:
@@ -70,8 +71,9 @@ def test_libreoffice_shows_refreshed_values(mixed: Path, tmp_path: Path) -> None
 
 
 def _bench() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("refresh_bench",
-                                                  ROOT / "bench" / "refresh_bench.py")
+    spec = importlib.util.spec_from_file_location(
+        "refresh_bench", ROOT / "bench" / "refresh_bench.py"
+    )
     assert spec is not None and spec.loader is not None
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
@@ -106,8 +108,9 @@ def test_template_refresh(tmp_path: Path) -> None:
     assert report.failed == []
     assert_lossless(TEMPLATE, out)
     ours = cached_values(out)
-    seen = cached_values(libreoffice_convert(out, tmp_path / "lo", tmp_path / "profile",
-                                             recalc=False))
+    seen = cached_values(
+        libreoffice_convert(out, tmp_path / "lo", tmp_path / "profile", recalc=False)
+    )
     arrays = array_cells(out)  # LibreOffice recalculates these on load (see above)
     for key in formula_cells(TEMPLATE):
         if key in arrays:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from xlcomp.refresh import parser as P
+from xlcomp.refresh import parser as fx
 from xlcomp.refresh.book import Table
 from xlcomp.refresh.patch import drop_full_calc_on_load, format_number, serialize
 from xlcomp.refresh.structured import StructRefError, resolve
@@ -24,56 +24,89 @@ from xlcomp.refresh.values import ERRORS
         (("'A1'!B2", 2, 2), ("'A1'!B3", 3, 2), True),
         (("LOG10(A1)", 1, 2), ("LOG10(A2)", 2, 2), True),
     ],
-    ids=["relative-row", "same-text-other-row", "whole-column", "column-moves",
-         "text-not-a-ref", "table-column-not-a-ref", "table-columns-differ",
-         "quoted-sheet", "function-name-with-digits"],
+    ids=[
+        "relative-row",
+        "same-text-other-row",
+        "whole-column",
+        "column-moves",
+        "text-not-a-ref",
+        "table-column-not-a-ref",
+        "table-columns-differ",
+        "quoted-sheet",
+        "function-name-with-digits",
+    ],
 )
 def test_shape_key(a: tuple[str, int, int], b: tuple[str, int, int], same: bool) -> None:
     """Equal shape keys exactly when formulas differ only by the cell they sit in."""
-    assert (P.shape_key(*a) == P.shape_key(*b)) is same
+    assert (fx.shape_key(*a) == fx.shape_key(*b)) is same
 
 
 @pytest.mark.parametrize(
     ("text", "exp"),
     [
-        ("-2^2", P.BinOp("^", P.UnaryOp("-", P.Literal(2.0)), P.Literal(2.0))),
-        ("1+2*3", P.BinOp("+", P.Literal(1.0), P.BinOp("*", P.Literal(2.0), P.Literal(3.0)))),
-        ('"a"&1=1', P.BinOp("=", P.BinOp("&", P.Literal("a"), P.Literal(1.0)), P.Literal(1.0))),
-        ("50%", P.UnaryOp("%", P.Literal(50.0))),
-        ('"say ""hi"""', P.Literal('say "hi"')),
-        ("#N/A", P.Literal("#N/A", is_error=True)),
-        ("F(1,,3)", P.Call("F", (P.Literal(1.0), P.Missing(), P.Literal(3.0)))),
-        ("{1,2;3,4}", P.ArrayLit(((P.Literal(1.0), P.Literal(2.0)),
-                                  (P.Literal(3.0), P.Literal(4.0))))),
-        ("Bands", P.Name("Bands")),
-        ("T[[#This Row],[a]]", P.StructRef("T", "[[#This Row],[a]]")),
+        ("-2^2", fx.BinOp("^", fx.UnaryOp("-", fx.Literal(2.0)), fx.Literal(2.0))),
+        ("1+2*3", fx.BinOp("+", fx.Literal(1.0), fx.BinOp("*", fx.Literal(2.0), fx.Literal(3.0)))),
+        (
+            '"a"&1=1',
+            fx.BinOp("=", fx.BinOp("&", fx.Literal("a"), fx.Literal(1.0)), fx.Literal(1.0)),
+        ),
+        ("50%", fx.UnaryOp("%", fx.Literal(50.0))),
+        ('"say ""hi"""', fx.Literal('say "hi"')),
+        ("#N/A", fx.Literal("#N/A", is_error=True)),
+        ("F(1,,3)", fx.Call("F", (fx.Literal(1.0), fx.Missing(), fx.Literal(3.0)))),
+        (
+            "{1,2;3,4}",
+            fx.ArrayLit(((fx.Literal(1.0), fx.Literal(2.0)), (fx.Literal(3.0), fx.Literal(4.0)))),
+        ),
+        ("Bands", fx.Name("Bands")),
+        ("T[[#This Row],[a]]", fx.StructRef("T", "[[#This Row],[a]]")),
     ],
-    ids=["neg-before-pow", "precedence", "concat-then-compare", "percent", "quotes",
-         "error", "missing-arg", "array", "name", "structured"],
+    ids=[
+        "neg-before-pow",
+        "precedence",
+        "concat-then-compare",
+        "percent",
+        "quotes",
+        "error",
+        "missing-arg",
+        "array",
+        "name",
+        "structured",
+    ],
 )
-def test_parse(text: str, exp: P.Node) -> None:
+def test_parse(text: str, exp: fx.Node) -> None:
     """Excel's precedence and literal forms."""
-    assert P.parse(text) == exp
+    assert fx.parse(text) == exp
 
 
 def test_parse_reference_offsets() -> None:
     """Relative parts of a reference are offsets from the cell; $ parts are absolute."""
-    got = P.parse("Data!$B3:C$5", row=3, col=4)
-    assert got == P.Ref("Data", 0, 2, 5, -1, False, True, True, False, False)
+    got = fx.parse("Data!$B3:C$5", row=3, col=4)
+    assert got == fx.Ref("Data", 0, 2, 5, -1, False, True, True, False, False)
 
 
 @pytest.mark.parametrize(
-    "text", ["SUM(A1", "1+", "A1 B1", "{1,A1}", ")"],
+    "text",
+    ["SUM(A1", "1+", "A1 B1", "{1,A1}", ")"],
     ids=["unclosed", "dangling-op", "intersection", "ref-in-array", "stray-paren"],
 )
 def test_parse_rejects(text: str) -> None:
     """Formulas the engine cannot read raise ParseError (reported per cell)."""
-    with pytest.raises(P.ParseError):
-        P.parse(text)
+    with pytest.raises(fx.ParseError):
+        fx.parse(text)
 
 
-TABLE = Table("Table1", 0, r1=3, c1=2, r2=6, c2=11, header_rows=1, totals_rows=1,
-              columns=[f"Column{i}" for i in range(1, 11)])
+TABLE = Table(
+    "Table1",
+    0,
+    r1=3,
+    c1=2,
+    r2=6,
+    c2=11,
+    header_rows=1,
+    totals_rows=1,
+    columns=[f"Column{i}" for i in range(1, 11)],
+)
 
 
 @pytest.mark.parametrize(
@@ -90,8 +123,18 @@ TABLE = Table("Table1", 0, r1=3, c1=2, r2=6, c2=11, header_rows=1, totals_rows=1
         ("[[#Totals],[Column3]]", 1, (6, 4, 6, 4)),
         ("[[#Headers],[#Data],[Column1]]", 1, (3, 2, 5, 2)),
     ],
-    ids=["this-row-span", "at-short", "at-bracketed", "column", "case-insensitive",
-         "all", "empty", "header-cell", "totals-cell", "headers-and-data"],
+    ids=[
+        "this-row-span",
+        "at-short",
+        "at-bracketed",
+        "column",
+        "case-insensitive",
+        "all",
+        "empty",
+        "header-cell",
+        "totals-cell",
+        "headers-and-data",
+    ],
 )
 def test_structured(spec: str, row: int, exp: tuple[int, int, int, int]) -> None:
     """Table B3:K6 (header row 3, totals row 6): each reference names the right cells."""
@@ -149,4 +192,5 @@ def test_format_number_large() -> None:
 def test_drop_full_calc_on_load(xml: bytes, exp: bytes) -> None:
     """Only the fullCalcOnLoad attribute goes."""
     assert drop_full_calc_on_load(b"<workbook>" + xml + b"</workbook>") == (
-        b"<workbook>" + exp + b"</workbook>")
+        b"<workbook>" + exp + b"</workbook>"
+    )

@@ -44,8 +44,10 @@ class RefreshReport:
 
     def summary(self) -> str:
         """One line for the end of a command."""
-        line = (f"{self.path}: {self.computed} formulas computed, {self.changed} cells "
-                f"updated in {self.seconds:.2f} s")
+        line = (
+            f"{self.path}: {self.computed} formulas computed, {self.changed} cells "
+            f"updated in {self.seconds:.2f} s"
+        )
         if self.failed:
             line += f"; {len(self.failed)} could not be evaluated (first: {self.failed[0]})"
         return line
@@ -69,8 +71,9 @@ def refresh_workbook(
     target = Path(out) if out is not None else Path(src)
     pkg = Package.open(src)
     book = read_book(pkg)
-    udfs = {k.upper(): v for k, v in (functions if functions is not None
-                                      else default_udfs()).items()}
+    udfs = {
+        k.upper(): v for k, v in (functions if functions is not None else default_udfs()).items()
+    }
     engine = Engine(book, udfs)
     engine.run(progress)
     changed = 0

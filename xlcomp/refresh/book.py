@@ -17,8 +17,10 @@ import posixpath
 import re
 from dataclasses import dataclass, field
 from typing import Any
+from xml.etree.ElementTree import Element, ParseError
 
-from lxml import etree
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import fromstring
 
 from xlcomp.errors import UnsafeWorkbookError, WorkbookError
 from xlcomp.ooxml import Package
@@ -33,18 +35,14 @@ REL_WORKSHEET = "/worksheet"
 REL_TABLE = "/table"
 REL_SHARED_STRINGS = "/sharedStrings"
 
-_PARSER = etree.XMLParser(
-    resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
-)
 
-
-def parse_xml(data: bytes, where: str) -> etree._Element:
-    """Parse one part safely (no DTD, no entities, no network)."""
-    if b"<!DOCTYPE" in data[:4096] or b"<!ENTITY" in data:
-        raise UnsafeWorkbookError(f"{where}: a DOCTYPE/ENTITY declaration is not allowed")
+def parse_xml(data: bytes, where: str) -> Element:
+    """Parse one part safely: no DTD, no entities, no network (defusedxml)."""
     try:
-        return etree.fromstring(data, _PARSER)
-    except etree.XMLSyntaxError as exc:
+        return fromstring(data, forbid_dtd=True)  # type: ignore[no-any-return]
+    except DefusedXmlException as exc:
+        raise UnsafeWorkbookError(f"{where}: a DTD or entity declaration is not allowed") from exc
+    except ParseError as exc:
         raise WorkbookError(f"{where}: not well-formed XML ({exc})") from exc
 
 
@@ -190,13 +188,16 @@ _ROW_OR_CELL = (
     rb"|</%(p)srow>"
     rb"|<%(p)sc\b(?P<cattrs>[^>]*?)(?:/>|>(?P<inner>.*?)</%(p)sc>)"
 )
+_ROOT_PREFIX = re.compile(rb"<(\w+:)?worksheet\b")
 _ATTR = re.compile(rb"([\w:.-]+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
 _REF = re.compile(r"([A-Za-z]{1,3})(\d+)")
 
 
 def _attrs(raw: bytes) -> dict[bytes, bytes]:
-    return {m.group(1): m.group(2) if m.group(2) is not None else m.group(3)
-            for m in _ATTR.finditer(raw)}
+    return {
+        m.group(1): m.group(2) if m.group(2) is not None else m.group(3)
+        for m in _ATTR.finditer(raw)
+    }
 
 
 def split_ref(ref: str) -> tuple[int, int]:
@@ -276,8 +277,10 @@ def _scan_sheet(sheet: Sheet, shared: list[str]) -> None:
     if end < 0:
         raise WorkbookError(f"{sheet.part}: sheetData is not closed")
     sheet.sheetdata_end = end
-    body_has_odd = xml.find(b"<!--", start_m.end(), end) >= 0 or xml.find(
-        b"<![CDATA[", start_m.end(), end) >= 0
+    body_has_odd = (
+        xml.find(b"<!--", start_m.end(), end) >= 0
+        or xml.find(b"<![CDATA[", start_m.end(), end) >= 0
+    )
     if body_has_odd:
         raise WorkbookError(f"{sheet.part}: comments or CDATA inside sheetData are not supported")
     scanner = re.compile(_ROW_OR_CELL % {b"p": re.escape(p)}, re.S)
@@ -337,13 +340,14 @@ def _shared_strings(pkg: Package, part: str | None) -> list[str]:
         return []
     root = parse_xml(pkg.parts[part], part)
     out = []
-    t_tag, rph_tag = f"{{{NS_MAIN}}}t", f"{{{NS_MAIN}}}rPh"
+    t_tag, r_tag = f"{{{NS_MAIN}}}t", f"{{{NS_MAIN}}}r"
     for si in root.iter(f"{{{NS_MAIN}}}si"):
         text = []
-        for t in si.iter(t_tag):
-            if t.getparent() is not None and t.getparent().tag == rph_tag:
-                continue
-            text.append(t.text or "")
+        for child in si:  # <t>, or runs <r><t>; phonetic runs <rPh> are not the text
+            if child.tag == t_tag:
+                text.append(child.text or "")
+            elif child.tag == r_tag:
+                text.extend(t.text or "" for t in child.iter(t_tag))
         out.append(decode_xstring("".join(text)))
     return out
 
@@ -354,7 +358,12 @@ def _table(pkg: Package, part: str, sheet_index: int) -> Table:
     r1, c1, r2, c2 = split_range(root.get("ref", "A1"))
     cols = [c.get("name", "") for c in root.iter(f"{{{NS_MAIN}}}tableColumn")]
     return Table(
-        name=name, sheet=sheet_index, r1=r1, c1=c1, r2=r2, c2=c2,
+        name=name,
+        sheet=sheet_index,
+        r1=r1,
+        c1=c1,
+        r2=r2,
+        c2=c2,
         header_rows=int(root.get("headerRowCount", "1")),
         totals_rows=int(root.get("totalsRowCount", "0")),
         columns=cols,
@@ -372,11 +381,13 @@ def read_book(pkg: Package) -> Book:
     folder = posixpath.dirname(wb_part)
     rels_name = posixpath.join(folder, "_rels", posixpath.basename(wb_part) + ".rels")
     if rels_name in pkg.parts:
-        for rel in parse_xml(pkg.parts[rels_name], rels_name).iter(
-                f"{{{NS_PKG_REL}}}Relationship"):
+        for rel in parse_xml(pkg.parts[rels_name], rels_name).iter(f"{{{NS_PKG_REL}}}Relationship"):
             target = rel.get("Target", "")
-            path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
-                posixpath.join(folder, target))
+            path = (
+                target.lstrip("/")
+                if target.startswith("/")
+                else posixpath.normpath(posixpath.join(folder, target))
+            )
             rels[rel.get("Id")] = (rel.get("Type", ""), path)
     ss_part = next((p for ty, p in rels.values() if ty.endswith(REL_SHARED_STRINGS)), None)
     shared = _shared_strings(pkg, ss_part)
@@ -391,8 +402,9 @@ def read_book(pkg: Package) -> Book:
         if not rel_type.endswith(REL_WORKSHEET) or part not in pkg.parts:
             continue  # chartsheets, dialog sheets: no cells
         xml = pkg.parts[part]
-        sroot = parse_xml(xml, part)
-        prefix = sroot.prefix.encode() + b":" if sroot.prefix else b""
+        parse_xml(xml, part)  # well-formed and entity-free before the byte scan
+        pm = _ROOT_PREFIX.search(xml)
+        prefix = pm.group(1) if pm and pm.group(1) else b""
         sheet = Sheet(name=name, index=i, part=part, xml=xml, prefix=prefix)
         _scan_sheet(sheet, shared)
         sheets.append(sheet)
@@ -403,6 +415,9 @@ def read_book(pkg: Package) -> Book:
     names = []
     for dn in root.iter(f"{{{NS_MAIN}}}definedName"):
         local = dn.get("localSheetId")
-        names.append(DefinedName(dn.get("name", ""), dn.text or "",
-                                 int(local) if local is not None else None))
+        names.append(
+            DefinedName(
+                dn.get("name", ""), dn.text or "", int(local) if local is not None else None
+            )
+        )
     return Book(pkg, wb_part, sheet_names, sheets, names, tables)

@@ -33,7 +33,7 @@ from typing import Any
 
 import numpy as np
 
-from xlcomp.refresh import parser as P
+from xlcomp.refresh import parser as fx
 from xlcomp.refresh.book import Book, Sheet, Table, split_range
 from xlcomp.refresh.functions import bare_name, native, udf_lookup
 from xlcomp.refresh.structured import StructRefError, resolve
@@ -107,7 +107,7 @@ def _quote_sheet(name: str) -> str:
 
 def cell_name(row: int, col: int) -> str:
     """(3, 2) -> ``"B3"``."""
-    return f"{P.col_letters(col)}{row}"
+    return f"{fx.col_letters(col)}{row}"
 
 
 # ---------------------------------------------------------------------------------------
@@ -135,17 +135,34 @@ def _pow(a: float, b: float) -> Any:
 
 
 _FAST_ARITH: dict[str, Callable[[float, float], Any]] = {
-    "+": operator.add, "-": operator.sub, "*": operator.mul, "/": _div, "^": _pow,
+    "+": operator.add,
+    "-": operator.sub,
+    "*": operator.mul,
+    "/": _div,
+    "^": _pow,
 }
 _FAST_CMP: dict[str, Callable[[float, float], bool]] = {
-    "=": operator.eq, "<>": operator.ne, "<": operator.lt, ">": operator.gt,
-    "<=": operator.le, ">=": operator.ge,
+    "=": operator.eq,
+    "<>": operator.ne,
+    "<": operator.lt,
+    ">": operator.gt,
+    "<=": operator.le,
+    ">=": operator.ge,
 }
 
 
 _SUBTOTALS = {
-    1: "AVERAGE", 2: "COUNT", 3: "COUNTA", 4: "MAX", 5: "MIN", 6: "PRODUCT",
-    7: "STDEV", 8: "STDEVP", 9: "SUM", 10: "VAR", 11: "VARP",
+    1: "AVERAGE",
+    2: "COUNT",
+    3: "COUNTA",
+    4: "MAX",
+    5: "MIN",
+    6: "PRODUCT",
+    7: "STDEV",
+    8: "STDEVP",
+    9: "SUM",
+    10: "VAR",
+    11: "VARP",
 }
 
 
@@ -216,13 +233,13 @@ class Engine:
 
     def compile_cell(self, sheet: int, text: str, row: int, col: int) -> Compiled:
         """The compiled shape of formula ``text`` in (row, col) of ``sheet``."""
-        key = (sheet, P.shape_key(text, row, col))
+        key = (sheet, fx.shape_key(text, row, col))
         hit = self.shapes.get(key)
         if hit is not None:
             return hit
         try:
-            node = P.parse(text, row, col)
-        except P.ParseError as exc:
+            node = fx.parse(text, row, col)
+        except fx.ParseError as exc:
             raise CompileError(f"cannot parse the formula ={text} ({exc})") from exc
         refs: list[RefSpec] = []
         fn = self._compile(node, sheet, refs)
@@ -235,31 +252,35 @@ class Engine:
             return own
         return self.sheet_index.get(name.upper())
 
-    def _compile(self, node: P.Node, sheet: int, refs: list[RefSpec]) -> Fn:
-        if isinstance(node, P.Literal):
+    def _compile(self, node: fx.Node, sheet: int, refs: list[RefSpec]) -> Fn:
+        if isinstance(node, fx.Literal):
             value: Any = to_error(str(node.value)) if node.is_error else node.value
             return lambda r, c: value
-        if isinstance(node, P.Missing):
+        if isinstance(node, fx.Missing):
             return lambda r, c: EMPTY
-        if isinstance(node, P.Ref):
+        if isinstance(node, fx.Ref):
             return self._compile_ref(node, sheet, refs)
-        if isinstance(node, P.Name):
+        if isinstance(node, fx.Name):
             return self._compile_name(node, sheet, refs)
-        if isinstance(node, P.StructRef):
+        if isinstance(node, fx.StructRef):
             return self._compile_struct(node, sheet, refs)
-        if isinstance(node, P.Call):
+        if isinstance(node, fx.Call):
             return self._compile_call(node, sheet, refs)
-        if isinstance(node, P.BinOp):
+        if isinstance(node, fx.BinOp):
             return self._compile_binop(node, sheet, refs)
-        if isinstance(node, P.UnaryOp):
+        if isinstance(node, fx.UnaryOp):
             return self._compile_unary(node, sheet, refs)
-        if isinstance(node, P.ArrayLit):
-            arr = to_array([[to_error(str(x.value)) if x.is_error else x.value for x in row]
-                            for row in node.rows])
+        if isinstance(node, fx.ArrayLit):
+            arr = to_array(
+                [
+                    [to_error(str(x.value)) if x.is_error else x.value for x in row]
+                    for row in node.rows
+                ]
+            )
             return lambda r, c: arr
         raise CompileError(f"unsupported syntax {node!r}")  # pragma: no cover
 
-    def _rect_fn(self, node: P.Ref, s: int) -> Callable[[int, int], tuple[int, int, int, int]]:
+    def _rect_fn(self, node: fx.Ref, s: int) -> Callable[[int, int], tuple[int, int, int, int]]:
         r1, c1, r2, c2 = node.r1, node.c1, node.r2, node.c2
         a1, b1, a2, b2 = node.r1_abs, node.c1_abs, node.r2_abs, node.c2_abs
 
@@ -272,7 +293,7 @@ class Engine:
 
         return rect
 
-    def _compile_ref(self, node: P.Ref, sheet: int, refs: list[RefSpec]) -> Fn:
+    def _compile_ref(self, node: fx.Ref, sheet: int, refs: list[RefSpec]) -> Fn:
         s = self._sheet_of(node.sheet, sheet)
         if s is None:
             return lambda r, c: REF_ERROR
@@ -300,7 +321,7 @@ class Engine:
 
         return rng
 
-    def _compile_name(self, node: P.Name, sheet: int, refs: list[RefSpec]) -> Fn:
+    def _compile_name(self, node: fx.Name, sheet: int, refs: list[RefSpec]) -> Fn:
         up = node.name.upper()
         scope = self._sheet_of(node.sheet, sheet) if node.sheet else sheet
         chosen = None
@@ -324,8 +345,8 @@ class Engine:
                     if text.startswith("="):
                         text = text[1:]
                     try:
-                        tree = P.parse(text, 1, 1)
-                    except P.ParseError as exc:
+                        tree = fx.parse(text, 1, 1)
+                    except fx.ParseError as exc:
                         raise CompileError(f"cannot read defined name {node.name}: {exc}") from exc
                     name_refs: list[RefSpec] = []
                     base = chosen.local_sheet if chosen.local_sheet is not None else sheet
@@ -337,7 +358,7 @@ class Engine:
             return compiled.fn
         table = self.tables.get(up)
         if table is not None:
-            return self._compile_struct(P.StructRef(node.name, "[]"), sheet, refs)
+            return self._compile_struct(fx.StructRef(node.name, "[]"), sheet, refs)
         return lambda r, c: NAME_ERROR
 
     def _table_at(self, sheet: int, row: int, col: int) -> Table | None:
@@ -346,7 +367,7 @@ class Engine:
                 return t
         return None
 
-    def _compile_struct(self, node: P.StructRef, sheet: int, refs: list[RefSpec]) -> Fn:
+    def _compile_struct(self, node: fx.StructRef, sheet: int, refs: list[RefSpec]) -> Fn:
         fixed: Table | None = None
         if node.table is not None:
             fixed = self.tables.get(node.table.upper())
@@ -385,7 +406,7 @@ class Engine:
 
         return value
 
-    def _compile_binop(self, node: P.BinOp, sheet: int, refs: list[RefSpec]) -> Fn:
+    def _compile_binop(self, node: fx.BinOp, sheet: int, refs: list[RefSpec]) -> Fn:
         if node.op == ":":
             return self._compile_range_op(node, sheet, refs)
         left = self._compile(node.left, sheet, refs)
@@ -394,27 +415,31 @@ class Engine:
         op = node.op
         fast_a = _FAST_ARITH.get(op)
         if fast_a is not None:
+
             def arith(r: int, c: int) -> Any:
                 a = left(r, c)
                 b = right(r, c)
                 if type(a) is float and type(b) is float:
                     return _finite(fast_a(a, b))
                 return scalar(slow(a, b))
+
             return arith
         fast_c = _FAST_CMP.get(op)
         if fast_c is not None:
+
             def compare(r: int, c: int) -> Any:
                 a = left(r, c)
                 b = right(r, c)
                 if type(a) is float and type(b) is float:
                     return fast_c(a, b)
                 return scalar(slow(a, b))
+
             return compare
         return lambda r, c: scalar(slow(left(r, c), right(r, c)))
 
-    def _compile_range_op(self, node: P.BinOp, sheet: int, refs: list[RefSpec]) -> Fn:
+    def _compile_range_op(self, node: fx.BinOp, sheet: int, refs: list[RefSpec]) -> Fn:
         a, b = node.left, node.right
-        if not (isinstance(a, P.Ref) and isinstance(b, P.Ref)):
+        if not (isinstance(a, fx.Ref) and isinstance(b, fx.Ref)):
             raise CompileError("the range operator ':' is supported between references only")
         sa, sb = self._sheet_of(a.sheet, sheet), self._sheet_of(b.sheet, sheet)
         if sa is None or sa != sb:
@@ -430,7 +455,7 @@ class Engine:
         get_range = self.get_range
         return lambda r, c: get_range(s, *rect(r, c))
 
-    def _compile_unary(self, node: P.UnaryOp, sheet: int, refs: list[RefSpec]) -> Fn:
+    def _compile_unary(self, node: fx.UnaryOp, sheet: int, refs: list[RefSpec]) -> Fn:
         inner = self._compile(node.operand, sheet, refs)
         if node.op == "-":
             slow = _ops()["U-"]
@@ -440,6 +465,7 @@ class Engine:
                 if type(v) is float:
                     return -v
                 return scalar(slow(v))
+
             return neg
         if node.op == "+":
             return inner
@@ -451,32 +477,35 @@ class Engine:
                 if type(v) is float:
                     return v / 100.0
                 return scalar(slow_pct(v))
+
             return pct
         return self._intersect(inner, node.operand)
 
-    def _intersect(self, inner: Fn, operand: P.Node) -> Fn:
+    def _intersect(self, inner: Fn, operand: fx.Node) -> Fn:
         """Implicit intersection (``@``): the cell of a range in the formula's row/column."""
-        if isinstance(operand, P.Ref) and not operand.is_cell:
+        if isinstance(operand, fx.Ref) and not operand.is_cell:
             rect = self._rect_fn(operand, 0)
 
             def at(r: int, c: int) -> Any:
                 v = inner(r, c)
                 if not isinstance(v, np.ndarray):
                     return v
-                x1, y1, x2, y2 = rect(r, c)
+                x1, y1, _x2, _y2 = rect(r, c)
                 i = r - x1 if v.shape[0] > 1 else 0
                 j = c - y1 if v.shape[1] > 1 else 0
                 if 0 <= i < v.shape[0] and 0 <= j < v.shape[1]:
                     return scalar(v[i, j])
                 return VALUE_ERROR
+
             return at
 
         def first(r: int, c: int) -> Any:
             v = inner(r, c)
             return scalar(v[0, 0]) if isinstance(v, np.ndarray) and v.size else v
+
         return first
 
-    def _compile_call(self, node: P.Call, sheet: int, refs: list[RefSpec]) -> Fn:
+    def _compile_call(self, node: fx.Call, sheet: int, refs: list[RefSpec]) -> Fn:
         name = bare_name(node.name)
         if name in ("ROW", "COLUMN") and len(node.args) <= 1:
             return self._compile_row_col(node, name, sheet, refs)
@@ -504,7 +533,7 @@ class Engine:
             return lambda r, c: scalar(fn(a0(r, c), a1(r, c)))
         return lambda r, c: scalar(fn(*[a(r, c) for a in args]))
 
-    def _compile_subtotal(self, node: P.Call, sheet: int, refs: list[RefSpec]) -> Fn:
+    def _compile_subtotal(self, node: fx.Call, sheet: int, refs: list[RefSpec]) -> Fn:
         """SUBTOTAL(n, ref, ...) as the aggregate it names (1-11, or 101-111).
 
         Rows hidden by hand (101-111) and nested SUBTOTAL results are not skipped: the
@@ -560,17 +589,17 @@ class Engine:
 
         return xif
 
-    def _compile_row_col(self, node: P.Call, name: str, sheet: int, refs: list[RefSpec]) -> Fn:
+    def _compile_row_col(self, node: fx.Call, name: str, sheet: int, refs: list[RefSpec]) -> Fn:
         want_row = name == "ROW"
         if not node.args:
             return (lambda r, c: float(r)) if want_row else (lambda r, c: float(c))
         arg = node.args[0]
-        if isinstance(arg, P.Ref):
+        if isinstance(arg, fx.Ref):
             rect = self._rect_fn(arg, sheet)
             if want_row:
                 return lambda r, c: float(rect(r, c)[0])
             return lambda r, c: float(rect(r, c)[1])
-        if isinstance(arg, P.StructRef):
+        if isinstance(arg, fx.StructRef):
             spec_refs: list[RefSpec] = []
             self._compile_struct(arg, sheet, spec_refs)
             box_fn = spec_refs[0]
@@ -580,13 +609,15 @@ class Engine:
                 if box is None:
                     return REF_ERROR
                 return float(box[1] if want_row else box[2])
+
             return rowcol
         raise CompileError(f"{name} needs a reference")
 
-    def _udf_call(self, udf: Callable[..., Any], name: str, args: list[Fn],
-                  nodes: tuple[P.Node, ...]) -> Fn:
+    def _udf_call(
+        self, udf: Callable[..., Any], name: str, args: list[Fn], nodes: tuple[fx.Node, ...]
+    ) -> Fn:
         n = len(args)
-        while n and isinstance(nodes[n - 1], P.Missing):
+        while n and isinstance(nodes[n - 1], fx.Missing):
             n -= 1  # trailing omitted arguments take the function's defaults
         args = args[:n]
         converted = self._udf_ranges
@@ -634,7 +665,7 @@ class Engine:
                     text = cell.formula
                     row, col = cell.row, cell.col
                     if text is None and cell.ftype == "shared" and cell.si in masters:
-                        text, row, col = masters[cell.si]  # type: ignore[index]
+                        text, row, col = masters[cell.si]
                     if not text:
                         raise CompileError("the formula has no text")
                     compiled = self.compile_cell(sheet.index, text, row, col)
@@ -644,8 +675,11 @@ class Engine:
                     continue
                 spill = None
                 if cell.ftype == "array":
-                    spill = split_range(cell.fref) if cell.fref else (
-                        cell.row, cell.col, cell.row, cell.col)
+                    spill = (
+                        split_range(cell.fref)
+                        if cell.fref
+                        else (cell.row, cell.col, cell.row, cell.col)
+                    )
                 cells.append(FormulaCell(sheet.index, cell.row, cell.col, compiled, spill))
         return cells
 
@@ -666,7 +700,7 @@ class Engine:
             else:
                 where[(fc.sheet, fc.row, fc.col)] = i
         cols: dict[int, dict[int, list[int]]] = {}
-        for (s, r, c) in where:
+        for s, r, c in where:
             cols.setdefault(s, {}).setdefault(c, []).append(r)
         for bycol in cols.values():
             for rows in bycol.values():
@@ -680,9 +714,10 @@ class Engine:
                 if box is None:
                     continue
                 s, r1, c1, r2, c2 = box
-                bycol = cols.get(s)
-                if not bycol:
+                found = cols.get(s)
+                if not found:
                     continue
+                bycol = found
                 if r1 == r2 and c1 == c2:
                     j = where.get((s, r1, c1))
                     if j is not None:
@@ -729,9 +764,13 @@ class Engine:
             if bad is not None:
                 failed[i] = True
                 dep = cells[bad]
-                self.fail(fc.sheet, fc.row, fc.col,
-                          f"depends on {_quote_sheet(self.book.sheet_names[dep.sheet])}!"
-                          f"{cell_name(dep.row, dep.col)}, which could not be evaluated")
+                self.fail(
+                    fc.sheet,
+                    fc.row,
+                    fc.col,
+                    f"depends on {_quote_sheet(self.book.sheet_names[dep.sheet])}!"
+                    f"{cell_name(dep.row, dep.col)}, which could not be evaluated",
+                )
             else:
                 try:
                     self._evaluate(fc)
@@ -741,8 +780,12 @@ class Engine:
                     self.fail(fc.sheet, fc.row, fc.col, str(exc))
                 except Exception as exc:  # formulas raised: report, do not crash
                     failed[i] = True
-                    self.fail(fc.sheet, fc.row, fc.col,
-                              f"the engine failed ({type(exc).__name__}: {exc})".rstrip())
+                    self.fail(
+                        fc.sheet,
+                        fc.row,
+                        fc.col,
+                        f"the engine failed ({type(exc).__name__}: {exc})".rstrip(),
+                    )
             if progress is not None and (n % step == 0 or n == total - 1):
                 progress(n + 1, total)
 
@@ -761,10 +804,7 @@ class Engine:
             return
         r1, c1, r2, c2 = fc.spill
         h, w = r2 - r1 + 1, c2 - c1 + 1
-        if not isinstance(v, np.ndarray):
-            grid = None
-        else:
-            grid = v if v.ndim == 2 else v.reshape(1, -1)
+        grid = None if not isinstance(v, np.ndarray) else v if v.ndim == 2 else v.reshape(1, -1)
         for i in range(h):
             for j in range(w):
                 if grid is None:
@@ -772,8 +812,11 @@ class Engine:
                 else:
                     gi = i if grid.shape[0] > 1 else 0
                     gj = j if grid.shape[1] > 1 else 0
-                    x = scalar(grid[gi, gj]) if gi < grid.shape[0] and gj < grid.shape[1] \
+                    x = (
+                        scalar(grid[gi, gj])
+                        if gi < grid.shape[0] and gj < grid.shape[1]
                         else NA_ERROR
+                    )
                 if x is EMPTY:
                     x = 0.0
                 vals[(r1 + i, c1 + j)] = x

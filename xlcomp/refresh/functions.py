@@ -39,7 +39,7 @@ def bare_name(name: str) -> str:
     up = name.upper()
     for p in _PREFIXES:
         if up.startswith(p):
-            return up[len(p):]
+            return up[len(p) :]
     return up
 
 
@@ -61,7 +61,7 @@ def native(name: str) -> Callable[..., Any] | None:
                     # and other extra inputs first; at evaluation time they are False.
                     f = functools.partial(f, *extra.values())
             if f is not None and f is not not_implemented:
-                return f  # type: ignore[no-any-return]
+                return f
     return None
 
 

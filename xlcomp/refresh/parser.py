@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Union
 
 MAX_ROW = 1_048_576
 MAX_COL = 16_384
@@ -112,14 +111,24 @@ class ArrayLit:
     rows: tuple[tuple[Literal, ...], ...]
 
 
-Node = Union[Literal, Missing, Ref, Name, StructRef, Call, BinOp, UnaryOp, ArrayLit]
+Node = Literal | Missing | Ref | Name | StructRef | Call | BinOp | UnaryOp | ArrayLit
 
 
 # ---------------------------------------------------------------------------------------
 # Tokens
 
-_ERRORS = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A",
-           "#GETTING_DATA", "#SPILL!", "#CALC!")
+_ERRORS = (
+    "#NULL!",
+    "#DIV/0!",
+    "#VALUE!",
+    "#REF!",
+    "#NAME?",
+    "#NUM!",
+    "#N/A",
+    "#GETTING_DATA",
+    "#SPILL!",
+    "#CALC!",
+)
 _ERR_RE = "|".join(re.escape(e) for e in _ERRORS)
 _SHEET = r"(?:'(?P<qsheet>(?:[^']|'')+)'|(?P<sheet>[A-Za-z_\\][\w.]*))!"
 _CELL = r"\$?[A-Za-z]{1,3}\$?\d+"
@@ -241,7 +250,7 @@ def _tokens(text: str, row: int, col: int) -> list[_Tok]:
     while pos < n:
         m = _TOKEN.match(text, pos)
         if m is None:
-            raise ParseError(f"cannot read the formula at {text[pos:pos + 12]!r}")
+            raise ParseError(f"cannot read the formula at {text[pos : pos + 12]!r}")
         kind = m.lastgroup
         end = m.end()
         if kind == "ws":
@@ -257,13 +266,15 @@ def _tokens(text: str, row: int, col: int) -> list[_Tok]:
         elif kind == "lbracket":
             # A structured reference without a table name: "[Column1]" or "[@Col]".
             end = _bracket_end(text, m.start())
-            toks.append(_Tok("struct", text[m.start():end], StructRef(None, text[m.start():end])))
+            toks.append(
+                _Tok("struct", text[m.start() : end], StructRef(None, text[m.start() : end]))
+            )
         else:  # ref or name
             if m.group("bracket") is not None:
                 name = m.group("name")
                 start = m.start("bracket")
                 end = _bracket_end(text, start)
-                toks.append(_Tok("struct", text[m.start():end], StructRef(name, text[start:end])))
+                toks.append(_Tok("struct", text[m.start() : end], StructRef(name, text[start:end])))
             elif m.group("name") is not None and end < n and text[end] == "(":
                 toks.append(_Tok("func", m.group("name")))
                 end += 1  # the "(" belongs to the call
@@ -277,10 +288,17 @@ def _tokens(text: str, row: int, col: int) -> list[_Tok]:
 # Parser (precedence climbing)
 
 _BINARY = {
-    "=": 1, "<>": 1, "<": 1, ">": 1, "<=": 1, ">=": 1,
+    "=": 1,
+    "<>": 1,
+    "<": 1,
+    ">": 1,
+    "<=": 1,
+    ">=": 1,
     "&": 2,
-    "+": 3, "-": 3,
-    "*": 4, "/": 4,
+    "+": 3,
+    "-": 3,
+    "*": 4,
+    "/": 4,
     "^": 5,
 }
 _PREFIX_BP = 6  # unary minus binds tighter than ^ in Excel
@@ -329,13 +347,13 @@ class _Parser:
                 break
             op = t.text
             if op == "%":
-                if _POSTFIX_BP < min_bp:
+                if min_bp > _POSTFIX_BP:
                     break
                 self.i += 1
                 left = UnaryOp("%", left)
                 continue
             if op == ":":
-                if _RANGE_BP < min_bp:
+                if min_bp > _RANGE_BP:
                     break
                 self.i += 1
                 left = BinOp(":", left, self.expr(_RANGE_BP + 1))
@@ -463,8 +481,7 @@ def shape_key(text: str, row: int, col: int) -> str:
             )
         if m.group("rows") is not None:
             return "|".join(
-                p if p.startswith("$") else f"R[{int(p) - row}]"
-                for p in m.group("rows").split(":")
+                p if p.startswith("$") else f"R[{int(p) - row}]" for p in m.group("rows").split(":")
             )
         c = m.group("col")
         r = m.group("row")

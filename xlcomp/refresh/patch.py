@@ -60,8 +60,8 @@ def same_value(old: Any, new: Any) -> bool:
 def _new_element(sheet: Sheet, old: bytes, t: bytes | None, v: bytes) -> bytes:
     p = sheet.prefix
     end_tag = old.index(b">")
-    self_closing = old[end_tag - 1:end_tag] == b"/"
-    attrs = old[len(p) + 2:end_tag - 1 if self_closing else end_tag]
+    self_closing = old[end_tag - 1 : end_tag] == b"/"
+    attrs = old[len(p) + 2 : end_tag - 1 if self_closing else end_tag]
     old_t = _T_ATTR.search(attrs)
     if t is None and old_t is not None and old_t.group(0).split(b"=")[1].strip(b"\"' ") == b"n":
         pass  # t="n" (as LibreOffice writes) already says number: keep the bytes
@@ -69,16 +69,14 @@ def _new_element(sheet: Sheet, old: bytes, t: bytes | None, v: bytes) -> bytes:
         attrs = _T_ATTR.sub(b"", attrs)
     if t is not None:
         attrs = attrs.rstrip() + b' t="' + t + b'"'
-    inner = b"" if self_closing else old[end_tag + 1:-(len(p) + 4)]
+    inner = b"" if self_closing else old[end_tag + 1 : -(len(p) + 4)]
     v_el = b"<%sv>%s</%sv>" % (p, v, p)
     v_re = re.compile(rb"<%sv\b[^>]*?(?:/>|>.*?</%sv>)" % (re.escape(p), re.escape(p)), re.S)
     if v_re.search(inner):
         inner = v_re.sub(lambda m: v_el, inner, count=1)
     else:
-        inner = re.sub(rb"<%sis\b.*?</%sis>" % (re.escape(p), re.escape(p)), b"", inner,
-                       flags=re.S)
-        f_re = re.compile(rb"<%sf\b[^>]*?(?:/>|>.*?</%sf>)" % (re.escape(p), re.escape(p)),
-                          re.S)
+        inner = re.sub(rb"<%sis\b.*?</%sis>" % (re.escape(p), re.escape(p)), b"", inner, flags=re.S)
+        f_re = re.compile(rb"<%sf\b[^>]*?(?:/>|>.*?</%sf>)" % (re.escape(p), re.escape(p)), re.S)
         m = f_re.search(inner)
         at = m.end() if m else 0
         inner = inner[:at] + v_el + inner[at:]
@@ -97,12 +95,19 @@ def patch_sheet(sheet: Sheet, results: dict[tuple[int, int], Any]) -> tuple[byte
         if cell is not None:
             if same_value(cell.value, value) and (cell.value is not EMPTY):
                 continue
-            old = sheet.xml[cell.start:cell.end]
+            old = sheet.xml[cell.start : cell.end]
             edits.append((cell.start, cell.end, _new_element(sheet, old, t, v)))
         else:
             ta = b' t="' + t + b'"' if t is not None else b""
             el = b'<%sc r="%s"%s><%sv>%s</%sv></%sc>' % (
-                p, cell_name(row, col).encode(), ta, p, v, p, p)
+                p,
+                cell_name(row, col).encode(),
+                ta,
+                p,
+                v,
+                p,
+                p,
+            )
             missing.setdefault(row, []).append((col, el))
         changed += 1
     if missing:
@@ -119,8 +124,9 @@ def patch_sheet(sheet: Sheet, results: dict[tuple[int, int], Any]) -> tuple[byte
     return b"".join(out), changed
 
 
-def _insertions(sheet: Sheet, missing: dict[int, list[tuple[int, bytes]]]
-                ) -> list[tuple[int, int, bytes]]:
+def _insertions(
+    sheet: Sheet, missing: dict[int, list[tuple[int, bytes]]]
+) -> list[tuple[int, int, bytes]]:
     p = sheet.prefix
     edits: list[tuple[int, int, bytes]] = []
     by_row: dict[int, list[tuple[int, int]]] = {}
@@ -131,14 +137,20 @@ def _insertions(sheet: Sheet, missing: dict[int, list[tuple[int, bytes]]]
         items.sort()
         rec = sheet.rows.get(row)
         if rec is None:
-            new_rows.append((row, b'<%srow r="%d">%s</%srow>' % (
-                p, row, b"".join(el for _, el in items), p)))
+            new_rows.append(
+                (row, b'<%srow r="%d">%s</%srow>' % (p, row, b"".join(el for _, el in items), p))
+            )
             continue
         if rec.self_closing:
-            tag = sheet.xml[rec.tag_start:rec.tag_end]
+            tag = sheet.xml[rec.tag_start : rec.tag_end]
             opened = tag[:-2].rstrip() + b">"
-            edits.append((rec.tag_start, rec.tag_end,
-                          opened + b"".join(el for _, el in items) + b"</%srow>" % p))
+            edits.append(
+                (
+                    rec.tag_start,
+                    rec.tag_end,
+                    opened + b"".join(el for _, el in items) + b"</%srow>" % p,
+                )
+            )
             continue
         existing = sorted(by_row.get(row, []))
         for col, el in items:
@@ -148,14 +160,14 @@ def _insertions(sheet: Sheet, missing: dict[int, list[tuple[int, bytes]]]
         rows_sorted = sorted(sheet.rows.values(), key=lambda r: r.number)
         if sheet.sheetdata_self_closing:
             body = b"".join(el for _, el in new_rows)
-            tag = sheet.xml[sheet.sheetdata_start:sheet.sheetdata_end]
+            tag = sheet.xml[sheet.sheetdata_start : sheet.sheetdata_end]
             opened = tag[:-2].rstrip() + b">"
-            edits.append((sheet.sheetdata_start, sheet.sheetdata_end,
-                          opened + body + b"</%ssheetData>" % p))
+            edits.append(
+                (sheet.sheetdata_start, sheet.sheetdata_end, opened + body + b"</%ssheetData>" % p)
+            )
         else:
             for row, el in new_rows:
-                at = next((r.tag_start for r in rows_sorted if r.number > row),
-                          sheet.sheetdata_end)
+                at = next((r.tag_start for r in rows_sorted if r.number > row), sheet.sheetdata_end)
                 edits.append((at, at, el))
     return edits
 

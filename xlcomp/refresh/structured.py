@@ -35,7 +35,7 @@ def _items(inner: str) -> list[str]:
     while i < len(inner):
         ch = inner[i]
         if ch == "'" and i + 1 < len(inner):
-            cur.append(inner[i:i + 2])
+            cur.append(inner[i : i + 2])
             i += 2
             continue
         if ch == "[":
@@ -81,7 +81,7 @@ def _split_range(item: str) -> list[str]:
         elif ch == "]":
             depth -= 1
         elif ch == ":" and depth == 0:
-            return [_strip(item[:i]), _strip(item[i + 1:])]
+            return [_strip(item[:i]), _strip(item[i + 1 :])]
         i += 1
     return [_strip(item)]
 

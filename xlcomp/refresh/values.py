@@ -27,9 +27,22 @@ NAME_ERROR = ERRORS["#NAME?"]
 REF_ERROR = ERRORS["#REF!"]
 
 __all__ = [
-    "DIV_ERROR", "EMPTY", "ERRORS", "NAME_ERROR", "NA_ERROR", "NUM_ERROR", "REF_ERROR",
-    "VALUE_ERROR", "Array", "XlError", "from_udf", "is_error", "scalar", "to_array",
-    "to_error", "to_udf",
+    "DIV_ERROR",
+    "EMPTY",
+    "ERRORS",
+    "NAME_ERROR",
+    "NA_ERROR",
+    "NUM_ERROR",
+    "REF_ERROR",
+    "VALUE_ERROR",
+    "Array",
+    "XlError",
+    "from_udf",
+    "is_error",
+    "scalar",
+    "to_array",
+    "to_error",
+    "to_udf",
 ]
 
 

@@ -19,6 +19,7 @@ def test_demo_prints_the_scenario(capsys: object) -> None:
         "$356,000",  # TOTALCOMP(240000, 80000, 15%)
         "91.67",  # base percentile
         "1.1163",  # base compa-ratio
+        "$309,750",  # the guide's target: 295,000 × 1.05
         "$373,800",  # target: 356,000 × 1.05
         "$411,180",  # anchor: 373,800 × 1.10
         "$275,000",  # the floor given

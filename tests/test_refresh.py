@@ -17,7 +17,7 @@ from tests.refresh_helpers import (
     png_bytes,
     zip_parts,
 )
-from xlcomp.errors import WorkbookError
+from xlcomp.errors import UnsafeWorkbookError, WorkbookError
 from xlcomp.refresh import refresh_workbook
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -334,3 +334,19 @@ def test_copy_of_corpus_is_untouched(tmp_path: Path) -> None:
     data = src.read_bytes()
     refresh_workbook(src, tmp_path / "out.xlsx")
     assert src.read_bytes() == data
+
+
+def test_entity_declaration_refused(tmp_path: Path) -> None:
+    """A sheet declaring entities (an XML bomb's first step) is refused before any parsing."""
+    book = _book_with_cells(tmp_path, '<row r="1"><c r="A1"><f>1+1</f><v>0</v></c></row>')
+    bomb = tmp_path / "bomb.xlsm"
+    with zipfile.ZipFile(book) as zin, zipfile.ZipFile(bomb, "w") as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                head, _, rest = data.partition(b"?>")
+                data = head + b'?><!DOCTYPE w [<!ENTITY a "aaaaaaaaaa">]>' + rest
+            zout.writestr(info, data)
+    with pytest.raises(UnsafeWorkbookError, match=r"sheet1\.xml"):
+        refresh_workbook(bomb, tmp_path / "out.xlsm")
+    assert not (tmp_path / "out.xlsm").exists()

@@ -1,8 +1,13 @@
 """The worksheet functions, for Excel through xlwings (``UDF Modules = xlcomp.udfs``).
 
-Each function's docstring is its Function Wizard text and each argument has a ``doc``.
-Every argument arrives as a 2-D range (``ndim=2``) so that broadcasting keeps rows and
-columns apart; the work is done by :mod:`xlcomp.worksheet` and the pure core.
+Each function's docstring is its Function Wizard description (one line) and each
+argument's ``doc`` is the Wizard's help for that argument (an optional one says
+``Optional`` and its default). The Python name is the Excel name: classic xlwings
+registers a function under its Python name. Every argument arrives as a 2-D range
+(``ndim=2``) so that broadcasting keeps rows and columns apart; the work is done by
+:mod:`xlcomp.worksheet` and the pure core. ``tests/test_vba.py`` runs xlwings' own
+"Import Functions" code on these functions and checks what Excel is given;
+``python -m xlcomp.docs`` writes the README's function table from them.
 """
 
 from __future__ import annotations
@@ -32,7 +37,7 @@ __all__ = [
 
 CATEGORY = "xlcomp"
 _BANDS_DOC = "The bands table with its header row: region, level, component, min, max[, company]"
-_COMPANY_DOC = "Optional: the company whose band to use, when the table has several"
+_COMPANY_DOC = "Optional company whose band to use, when the table has several (default: any)"
 
 
 @xw.func(category=CATEGORY)
@@ -49,12 +54,16 @@ def TOTALCOMP(
 
 
 @xw.func(category=CATEGORY)
-@xw.arg("year", ndim=2, doc="Year of the grant, counted from 1")
-@xw.arg("base", ndim=2, doc="Annual base salary")
-@xw.arg("equity_grant", ndim=2, doc="The whole equity grant, vesting over the schedule")
+@xw.arg("year", ndim=2, doc="Year of the grant, counted from 1 (1 = the first year)")
+@xw.arg("base", ndim=2, doc="Annual base salary, e.g. 240000")
+@xw.arg("equity_grant", ndim=2, doc="The whole equity grant over all years, e.g. 320000")
 @xw.arg("bonus_pct", ndim=2, doc="Target bonus as a rate: 15% or 0.15")
 @xw.arg("signon", ndim=2, doc="Optional sign-on bonus, paid in year 1 (default 0)")
-@xw.arg("schedule", ndim=2, doc='Optional vesting percent per year, e.g. "5/15/40/40"')
+@xw.arg(
+    "schedule",
+    ndim=2,
+    doc='Optional vesting percent per year summing to 100 (default "25/25/25/25")',
+)
 def YEARTC(
     year: Any,
     base: Any,
@@ -68,8 +77,12 @@ def YEARTC(
 
 
 @xw.func(category=CATEGORY)
-@xw.arg("equity_grant", ndim=2, doc="The whole equity grant")
-@xw.arg("schedule", ndim=2, doc='Optional vesting percent per year summing to 100 ("25/25/25/25")')
+@xw.arg("equity_grant", ndim=2, doc="The whole equity grant over all years, e.g. 320000")
+@xw.arg(
+    "schedule",
+    ndim=2,
+    doc='Optional vesting percent per year summing to 100 (default "25/25/25/25")',
+)
 @xw.arg("cliff_months", ndim=2, doc="Optional cliff in months (default 12)")
 def VESTSCHEDULE(equity_grant: Any, schedule: Any = None, cliff_months: Any = None) -> Any:
     """Spills a row: the value vesting in each year of the grant, after the cliff."""
@@ -81,7 +94,9 @@ def VESTSCHEDULE(equity_grant: Any, schedule: Any = None, cliff_months: Any = No
 @xw.arg("price", ndim=2, doc="Price per share (409A or preferred price)")
 @xw.arg("strike", ndim=2, doc="Optional strike price of options (default 0 for RSUs)")
 @xw.arg("vest_years", ndim=2, doc="Optional years the grant vests over (default 4)")
-@xw.arg("risk_discount", ndim=2, doc="Optional illiquidity discount as a rate, e.g. 30%")
+@xw.arg(
+    "risk_discount", ndim=2, doc="Optional illiquidity discount as a rate, e.g. 30% (default 0)"
+)
 def EQUITYVALUE(
     shares: Any, price: Any, strike: Any = None, vest_years: Any = None, risk_discount: Any = None
 ) -> Any:
@@ -92,9 +107,9 @@ def EQUITYVALUE(
 @xw.func(category=CATEGORY)
 @xw.arg("region", ndim=2, doc="Region, e.g. San Francisco")
 @xw.arg("level", ndim=2, doc="Level, e.g. Senior SWE")
-@xw.arg("component", ndim=2, doc="base, equity, bonus or tc")
+@xw.arg("component", ndim=2, doc="Component: base, equity, bonus or tc")
 @xw.arg("bands", ndim=2, doc=_BANDS_DOC)
-@xw.arg("stat", ndim=2, doc="Optional: min, mid (default), max or spread")
+@xw.arg("stat", ndim=2, doc="Optional: min, mid, max or spread (default mid)")
 @xw.arg("company", ndim=2, doc=_COMPANY_DOC)
 def BANDLOOKUP(
     region: Any, level: Any, component: Any, bands: Any, stat: Any = None, company: Any = None
@@ -107,11 +122,19 @@ def BANDLOOKUP(
 @xw.arg("value", ndim=2, doc="The amount to place in the band, e.g. 240000")
 @xw.arg("region", ndim=2, doc="Region, e.g. San Francisco")
 @xw.arg("level", ndim=2, doc="Level, e.g. Senior SWE")
-@xw.arg("component", ndim=2, doc="base, equity, bonus or tc")
+@xw.arg("component", ndim=2, doc="Component: base, equity, bonus or tc")
 @xw.arg("bands", ndim=2, doc=_BANDS_DOC)
-@xw.arg("method", ndim=2, doc="Optional: linear (default, range penetration) or lognormal")
-@xw.arg("low_pct", ndim=2, doc="Optional, lognormal: percentile of the band min (default 10)")
-@xw.arg("high_pct", ndim=2, doc="Optional, lognormal: percentile of the band max (default 90)")
+@xw.arg("method", ndim=2, doc="Optional: linear (range penetration) or lognormal (default linear)")
+@xw.arg(
+    "low_pct",
+    ndim=2,
+    doc="Optional, for lognormal: the percentile the band min sits at (default 10)",
+)
+@xw.arg(
+    "high_pct",
+    ndim=2,
+    doc="Optional, for lognormal: the percentile the band max sits at (default 90)",
+)
 @xw.arg("company", ndim=2, doc=_COMPANY_DOC)
 def BANDPERCENTILE(
     value: Any,
@@ -134,7 +157,7 @@ def BANDPERCENTILE(
 @xw.arg("value", ndim=2, doc="The amount to compare, e.g. 240000")
 @xw.arg("region", ndim=2, doc="Region, e.g. San Francisco")
 @xw.arg("level", ndim=2, doc="Level, e.g. Senior SWE")
-@xw.arg("component", ndim=2, doc="base, equity, bonus or tc")
+@xw.arg("component", ndim=2, doc="Component: base, equity, bonus or tc")
 @xw.arg("bands", ndim=2, doc=_BANDS_DOC)
 @xw.arg("company", ndim=2, doc=_COMPANY_DOC)
 def COMPARATIO(
@@ -149,8 +172,12 @@ def COMPARATIO(
 @xw.arg("from_region", ndim=2, doc="The region the amount is for")
 @xw.arg("to_region", ndim=2, doc="The region to translate it to")
 @xw.arg("bands", ndim=2, doc=_BANDS_DOC)
-@xw.arg("level", ndim=2, doc="Optional level; needed when the table has several")
-@xw.arg("component", ndim=2, doc="Optional component whose mids to use (default base)")
+@xw.arg("level", ndim=2, doc="Optional level; needed when the table has several levels")
+@xw.arg(
+    "component",
+    ndim=2,
+    doc="Optional component whose mids to use: base, equity, bonus or tc (default base)",
+)
 @xw.arg("company", ndim=2, doc=_COMPANY_DOC)
 def REGIONADJUST(
     amount: Any,
@@ -233,7 +260,7 @@ def OFFERVERDICT(offer_tc: Any, floor: Any, target: Any) -> Any:
 @xw.arg("bonus_pct", ndim=2, doc="The bonus rate you ask for: 15% or 0.15")
 @xw.arg("floor", ndim=2, doc="Your accept-at floor")
 @xw.arg("signon", ndim=2, doc="Optional sign-on bonus you ask for (default 0)")
-@xw.arg("company", ndim=2, doc="Optional name of the company making the offer")
+@xw.arg("company", ndim=2, doc="Optional name of the company making the offer (default none)")
 def COUNTERSCRIPT(
     competing_tc: Any,
     base: Any,
@@ -249,7 +276,11 @@ def COUNTERSCRIPT(
 
 @xw.func(category=CATEGORY)
 @xw.arg("bands", ndim=2, doc=_BANDS_DOC)
-@xw.arg("tolerance", ndim=2, doc="Optional gap allowed between published and derived tc (5%)")
+@xw.arg(
+    "tolerance",
+    ndim=2,
+    doc="Optional gap allowed between published and derived tc ranges (default 5%)",
+)
 def CHECKBANDS(bands: Any, tolerance: Any = None) -> Any:
     """Spills every problem of a bands table, one per row, or OK."""
     return _ws.CHECKBANDS(bands, tolerance)

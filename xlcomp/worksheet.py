@@ -85,11 +85,12 @@ def error_text(exc: BaseException) -> str:
 
 
 def _shown(value: object) -> str:
-    """A cell value as a message quotes it, whatever it is."""
+    """A cell value as a message quotes it, whatever it is, at most 40 characters."""
     try:
-        return show(value)
+        text = show(value)
     except Exception:  # an object whose str() fails
-        return f"a {type(value).__name__}"
+        text = f"a {type(value).__name__}"
+    return text if len(text) <= 40 else f"{text[:20]}…{text[-10:]} ({len(text)} characters)"
 
 
 # --- argument kinds -----------------------------------------------------------------
@@ -183,10 +184,13 @@ def _read(param: Param, value: object) -> Any:
 
 
 def _no_result(params: Sequence[Param], values: Sequence[Any], what: str) -> str:
-    """The error of a calculation that gives no finite number: it names the numbers."""
-    names = [p.name for p, v in zip(params, values, strict=True) if type(v) in (float, int)]
-    listed = ", ".join(names or [p.name for p in params])
-    return f"{ERROR_PREFIX}{listed}: the result is not a finite number ({what}); check their sizes"
+    """The error of a calculation that gives no finite number: it names the numbers,
+    the extreme ones (beyond 1e100 or within 1e-100 of 0) when there are any."""
+    numbers = [(p.name, v) for p, v in zip(params, values, strict=True) if type(v) in (float, int)]
+    extreme = [n for n, v in numbers if abs(v) > 1e100 or 0 < abs(v) < 1e-100]
+    names = extreme or [n for n, _ in numbers] or [p.name for p in params]
+    which = "this number" if len(names) == 1 else "these numbers"
+    return f"{ERROR_PREFIX}{', '.join(names)}: no finite result ({what}); check the size of {which}"
 
 
 def _element(fn: Callable[..., Any], params: Sequence[Param], values: Sequence[Any]) -> Any:

@@ -20,7 +20,8 @@ input's values fill one row; over a row of inputs, one column.
 
 Speed, and why it never changes a result:
 
-* a call whose arguments are all single values skips the grids entirely;
+* a call whose arguments are all single values, or 1×1 ranges (xlwings hands one cell
+  as ``[[value]]``), skips the grids entirely;
 * a table is keyed by its content (the rows as tuples). ``TRUE == 1`` in Python, so the
   cells where a different type could compare equal and read differently (booleans,
   0 and 1, whole numbers from 1e15, anything but text, floats and empty cells) are
@@ -30,7 +31,13 @@ Speed, and why it never changes a result:
   element whose inputs are plain numbers inside the formula's domain gets the same
   IEEE operations, in the same order, as the scalar core (so the same bits); every
   other element goes through the scalar core one by one, which gives its error.
-  Without numpy (a bare xlwings Lite), the same elements go through the loop.
+  Without numpy (a bare xlwings Lite), the same elements go through the loop;
+* a range of floats that all read as themselves (money: finite; rates: 0 to 1) is not
+  read cell by cell, and the loop runs with the cycle collector paused (it would scan
+  the new result rows again and again, finding nothing to free).
+
+``bench/udf_bench.py`` measures it; ``tests/test_broadcast.py`` checks every path
+against one call per cell, bit for bit.
 """
 
 from __future__ import annotations
@@ -216,10 +223,15 @@ def _element(fn: Callable[..., Any], params: Sequence[Param], values: Sequence[A
 
 
 def as_grid(value: object) -> Grid:
-    """Any argument as a 2-D list of rows; a scalar is 1×1; a 1-D list is a column."""
+    """Any argument as a 2-D list of rows; a scalar is 1×1; a 1-D list is a column.
+
+    A list of non-empty row lists is returned as it is (callers only read it).
+    """
     if isinstance(value, list | tuple):
         if not value:
             return [[None]]
+        if type(value) is list and countOf(map(type, value), list) == len(value) and all(value):
+            return value  # already rows (read, never changed)
         if all(isinstance(r, list | tuple) for r in value):
             rows = [list(r) if r else [None] for r in value]
             return rows
@@ -385,8 +397,8 @@ def _elementwise(
             grid, has_error = [[v]], type(v) is _Error
         grids.append(grid)
         bad.append(has_error)
-    n_rows = max(len(g) for g in grids)
-    n_cols = max(len(r) for g in grids for r in g)
+    n_rows = max(map(len, grids))
+    n_cols = max(max(map(len, g)) for g in grids)
     if multi is not None and n_rows > 1 and n_cols > 1:
         names = [p.name for p, g in zip(params, grids, strict=True) if len(g) > 1 or len(g[0]) > 1]
         return (
@@ -408,7 +420,10 @@ def _elementwise(
                 flat.append(error.text if error is not None else _element(fn, params, values))
         else:
             flat = [_element(fn, params, values) for values in zip(*columns, strict=True)]
-        results = [flat[i * n_cols : (i + 1) * n_cols] for i in range(n_rows)]
+        if n_cols == 1:
+            results = [[v] for v in flat]
+        else:
+            results = [flat[i * n_cols : (i + 1) * n_cols] for i in range(n_rows)]
     return _assemble(results, multi)
 
 
@@ -650,7 +665,10 @@ class _TableCache:
         except TypeError:  # a cell that cannot be a key: read it, keep nothing
             return _Parsed(kind, *parse(rows))
         if hit is not None and (not hit[1] or _same_types(rows, hit[1])):
-            self._entries.move_to_end(entry_key)
+            try:  # noqa: SIM105 - suppress() would cost more than the lookup on this path
+                self._entries.move_to_end(entry_key)
+            except KeyError:  # dropped meanwhile by a call on another thread
+                pass
             return hit[0]
         parsed = _Parsed(kind, *parse(rows))
         size = sum(map(len, rows))

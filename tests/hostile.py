@@ -631,7 +631,7 @@ CASES: list[Hostile] = [
         lying_bomb,
         "truncated or corrupt zip",
         False,
-        "read",
+        "open_workbook",
         "xl/worksheets/sheet1.xml",
     ),
     Hostile(

@@ -86,7 +86,7 @@ def test_benign_control_is_a_real_workbook(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("case", CASES, ids=CASE_IDS)
 def test_library_refuses(case: Hostile, tmp_path: Path) -> None:
-    """The library refuses the file at the expected step with a one-line message, touching nothing."""
+    """The library refuses the file at the expected step, in one line, touching nothing."""
     path = case.build(tmp_path)
     before = snapshot(tmp_path)
     tracemalloc.start()

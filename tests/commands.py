@@ -14,6 +14,7 @@ and every hostile file and the benign control run through them.
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -69,31 +70,48 @@ def command_env() -> dict[str, str]:
     return env
 
 
+_WRAPPER = """
+import os, sys
+pid = os.posix_spawnp(sys.argv[2], sys.argv[2:], os.environ)
+_, status, usage = os.wait4(pid, 0)
+with open(sys.argv[1], "w") as report:
+    report.write(str(usage.ru_maxrss))
+sys.exit(os.waitstatus_to_exitcode(status))
+"""
+
+
 def run_measured(argv: list[str], *, timeout: float = 120.0) -> Outcome:
-    """Run ``argv`` to the end and measure its peak memory with ``os.wait4`` (POSIX)."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+    """Run ``argv`` to the end and measure its peak memory (POSIX).
+
+    The peak comes from ``wait4`` in a small Python launcher, not in this process: on Linux
+    a child's ``ru_maxrss`` starts from the peak of the process that spawned it, and a test
+    process that has built a few hostile files is bigger than the command under test.
+    """
+    with tempfile.TemporaryDirectory() as folder:
+        report = Path(folder) / "maxrss"
+        out_path, err_path = Path(folder) / "out", Path(folder) / "err"
         start = time.monotonic()
-        proc = subprocess.Popen(argv, stdout=out, stderr=err, env=command_env(), cwd=ROOT)
-        deadline = start + timeout
-        while True:
-            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
-            if pid:
-                break
-            if time.monotonic() > deadline:
-                proc.kill()
-                os.wait4(proc.pid, 0)
-                proc.returncode = -9
-                raise TimeoutError(f"{argv} ran over {timeout} s")
-            time.sleep(0.005)
+        with open(out_path, "wb") as out, open(err_path, "wb") as err:
+            proc = subprocess.Popen(
+                [PYTHON, "-c", _WRAPPER, str(report), *argv],
+                stdout=out,
+                stderr=err,
+                env=command_env(),
+                cwd=ROOT,
+                start_new_session=True,
+            )
+            try:
+                returncode = proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+                raise
         seconds = time.monotonic() - start
-        proc.returncode = os.waitstatus_to_exitcode(status)
         scale = 1 if sys.platform == "darwin" else 1024  # ru_maxrss: bytes on macOS, KiB on Linux
-        out.seek(0)
-        err.seek(0)
         return Outcome(
-            proc.returncode,
-            out.read().decode(errors="replace"),
-            err.read().decode(errors="replace"),
-            usage.ru_maxrss * scale,
+            returncode,
+            out_path.read_text(errors="replace"),
+            err_path.read_text(errors="replace"),
+            int(report.read_text()) * scale,
             seconds,
         )

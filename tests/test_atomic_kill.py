@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 
 from tests.bump_generation import TOKEN
-from tests.commands import COMMANDS, PYTHON, ROOT, command_env
+from tests.commands import COMMANDS, PYTHON, ROOT, Command, command_env
 from tests.hostile import deflated, sheet_xml, workbook_parts, write_zip
 from xlcomp.errors import WorkbookError
 from xlcomp.ooxml import (
@@ -52,14 +52,15 @@ class InPlaceWriter:
     looping: bool
 
 
+def in_place(command: Command) -> InPlaceWriter:
+    """The kill-test writer of an in-place command of ``tests/commands.py``."""
+    return InPlaceWriter(command.id, lambda book: command.argv(book, book), False)
+
+
 WRITERS = [
     InPlaceWriter("write_package-loop", lambda book: [PYTHON, BUMP, "--loop", str(book)], True),
     InPlaceWriter("write_package-once", lambda book: [PYTHON, BUMP, str(book)], False),
-] + [
-    InPlaceWriter(c.id, lambda book, c=c: c.argv(book, book.with_name("unused.xlsx")), False)
-    for c in COMMANDS
-    if c.writes == "in-place"
-]
+] + [in_place(c) for c in COMMANDS if c.writes == "in-place"]
 
 
 def make_book(path: Path, sheets: int = 4, rows: int = 15_000) -> Path:

@@ -211,6 +211,15 @@ def test_debug_shows_the_traceback(tmp_path: Path) -> None:
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="measures memory with os.wait4 (POSIX)")
+def test_memory_meter_sees_a_large_allocation() -> None:
+    """The peak-memory meter the command tests rely on reports a 450 MB allocation."""
+    touch = "b = bytearray(450_000_000); b[::4096] = b'x' * len(b[::4096])"
+    got = run_measured([sys.executable, "-c", touch])
+    assert got.returncode == 0, got.stderr
+    assert 450e6 < got.peak_rss < 600e6
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="measures memory with os.wait4 (POSIX)")
 @pytest.mark.parametrize("command", COMMANDS, ids=[c.id for c in COMMANDS])
 @pytest.mark.parametrize("case", CASES, ids=CASE_IDS)
 def test_command_refuses(case: Hostile, command: Command, tmp_path: Path) -> None:

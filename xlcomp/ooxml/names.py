@@ -1,4 +1,4 @@
-"""Which zip entry names are valid part names of an OOXML package (ECMA-376 Part 2, §6.2.2).
+"""Which zip entry names are valid part names of an OOXML package (ECMA-376 Part 2, §9.1.1).
 
 A zip entry ``xl/worksheets/sheet1.xml`` is the part ``/xl/worksheets/sheet1.xml``. Names a
 hostile file uses to escape a folder when extracted (``../../x``, ``/etc/x``, ``C:/x``,

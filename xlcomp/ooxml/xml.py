@@ -3,10 +3,11 @@
 Two locks, one behind the other:
 
 1. :func:`check_no_dtd` refuses any part that declares a DTD (``<!DOCTYPE``). OPC forbids
-   DTDs in package parts (ECMA-376 Part 2, M1.17), Excel never writes one, and every entity
-   attack (billion laughs, quadratic blowup, external entities to ``file:`` or ``http:``)
-   needs one. The check runs expat over the prolog only and stops at the root element, so
-   it costs microseconds whatever the size of the part.
+   DTDs in package XML and tells readers to treat one as an error (ECMA-376 Part 2, §9.1.4,
+   M1.18), Excel never writes one, and every entity attack (billion laughs, quadratic
+   blowup, external entities to ``file:`` or ``http:``) needs one. The check runs expat
+   over the prolog only and stops at the root element, so it costs microseconds whatever
+   the size of the part.
 2. lxml parses with a hardened parser: entities not resolved, no DTD loaded, no network,
    libxml2's own limits on (``huge_tree=False``: depth 256, text nodes 10 MB) and entity
    amplification.

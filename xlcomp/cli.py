@@ -1,0 +1,100 @@
+"""The ``xlcomp`` command line.
+
+Every command reports a problem as one line naming the file, sheet and cell, and exits
+non-zero; ``--debug`` shows the traceback as well.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from xlcomp.errors import XlcompError
+
+EXIT_PROBLEMS = 1
+EXIT_ERROR = 2
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from xlcomp.core.guide import load_guide
+    from xlcomp.demo import render, scenario_lines
+
+    guide = load_guide(args.data)
+    s = guide.scenario
+    print(f"xlcomp demo — {guide.meta.title}")
+    print(
+        f"Scenario: {s.region}, {s.level}; offer base {s.offer_base:,.0f}, equity "
+        f"{s.offer_equity:,.0f}/yr, bonus {s.offer_bonus_pct:.0%}; competing offer "
+        f"{s.competing_tc:,.0f}; floor {s.floor:,.0f}"
+    )
+    print(render(scenario_lines(guide)))
+    return 0
+
+
+def _render(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from xlcomp.render import render
+
+    written = render(Path(args.book), Path(args.output), sheet=args.sheet)
+    for path in written:
+        print(f"wrote {path}")
+    return 0
+
+
+def _refresh(args: argparse.Namespace) -> int:
+    from xlcomp.refresh import refresh_workbook
+    from xlcomp.refresh.progress import terminal_progress
+
+    with terminal_progress() as progress:
+        report = refresh_workbook(args.book, args.output, progress=progress)
+    for failure in report.failed:
+        print(f"xlcomp: cannot evaluate {failure}", file=sys.stderr)
+    print(report.summary())
+    return 0 if report.ok else EXIT_PROBLEMS
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of every command."""
+    parser = argparse.ArgumentParser(
+        prog="xlcomp",
+        description="Price and negotiate a job offer in a spreadsheet.",
+    )
+    parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    demo = sub.add_parser("demo", help="the guide's scenario on the built-in data")
+    demo.add_argument("--data", metavar="FILE", help="a data file instead of the built-in data")
+    demo.set_defaults(run=_demo)
+
+    refresh = sub.add_parser(
+        "refresh", help="recompute every formula without Excel and store the values"
+    )
+    refresh.add_argument("book", metavar="BOOK", help="the workbook (.xlsx, .xlsm)")
+    refresh.add_argument("-o", "--output", metavar="OUT", help="write here instead of in place")
+    refresh.set_defaults(run=_refresh)
+
+    render = sub.add_parser("render", help="pictures of the sheets through LibreOffice")
+    render.add_argument("book", metavar="BOOK", help="the workbook (.xlsx, .xlsm)")
+    render.add_argument("-o", "--output", required=True, metavar="OUT.pdf|OUT.png")
+    render.add_argument("--sheet", metavar="NAME", help="only this sheet (PNG: one picture)")
+    render.set_defaults(run=_render)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        status: int = args.run(args)
+        return status
+    except XlcompError as exc:
+        if args.debug:
+            raise
+        print(f"xlcomp: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("xlcomp: interrupted", file=sys.stderr)
+        return 130

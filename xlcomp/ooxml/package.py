@@ -216,11 +216,18 @@ class Package:
         Parts never read are inflated one at a time and not kept, so writing a package costs
         the memory of its largest part, not of all of them.
         """
+        seen: dict[str, str] = {}
+        for name in self.parts:
+            problem = part_name_problem(name, DEFAULT_LIMITS.max_name_length)
+            if problem is None and name.endswith("/"):
+                problem = "a folder name"
+            if problem is None and name_key(name) in seen:
+                problem = f"same as {seen[name_key(name)]!r} ignoring case"
+            if problem is not None:
+                raise WorkbookError(f"{self.path}: cannot write part {name!r}: {problem}")
+            seen[name_key(name)] = name
         with zipfile.ZipFile(fh, "w") as archive:
             for name in self.parts:
-                problem = part_name_problem(name, DEFAULT_LIMITS.max_name_length)
-                if problem is not None:
-                    raise WorkbookError(f"{self.path}: cannot write part {name!r}: {problem}")
                 if isinstance(self.parts, PartMap):
                     data = self.parts.peek(name)
                 else:

@@ -94,6 +94,11 @@ def check_no_dtd(
             f"{_where(part, source)}: not well-formed XML "
             f"({expat.ErrorString(exc.code)}, line {exc.lineno})"
         ) from None
+    except (ValueError, LookupError) as exc:  # an encoding expat cannot read
+        raise WorkbookError(
+            f"{_where(part, source)}: not well-formed XML (its encoding is not UTF-8 or "
+            f"UTF-16: {exc})"
+        ) from None
     raise WorkbookError(f"{_where(part, source)}: not well-formed XML (no root element)")
 
 

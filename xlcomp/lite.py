@@ -6,11 +6,11 @@ inside the workbook, as Office.js document settings of its web extension. This m
 writes and reads those parts exactly as Lite itself stores them (layout measured on
 workbooks saved by Lite, see ``docs/lite.md``)::
 
-    _rels/.rels                                   + relationship ...2011/relationships/webextensiontaskpanes
-    [Content_Types].xml                           + two Overrides
-    xl/webextensions/taskpanes.xml                the task pane, docked right
-    xl/webextensions/_rels/taskpanes.xml.rels     rId1 -> webextension1.xml
-    xl/webextensions/webextension1.xml            <we:property name="main.py" value="&quot;…&quot;"/>, …
+    _rels/.rels                                + rel. type .../webextensiontaskpanes
+    [Content_Types].xml                        + two Overrides
+    xl/webextensions/taskpanes.xml             the task pane, docked right
+    xl/webextensions/_rels/taskpanes.xml.rels  rId1 -> webextension1.xml
+    xl/webextensions/webextension1.xml         <we:property name="main.py" value="…"/>, …
 
 A property value is the text as a JSON string (non-ASCII kept, ``/`` written ``\\/``),
 XML-escaped into the attribute: ``print("a/b")`` is stored as

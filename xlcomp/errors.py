@@ -24,8 +24,16 @@ class InputError(XlcompError):
         super().__init__(f"{arg}: {message}" if arg else message)
 
 
-class LookupFailed(InputError):
-    """A key (region, level, component, company) is not in a table."""
+class NotFoundError(InputError):
+    """A key (region, level, component, company) is not in a table.
+
+    The message reads ``region 'SFO' not in bands (known: ...)``: the argument, then the
+    value quoted, then what is wrong.
+    """
+
+    def __init__(self, arg: str, message: str) -> None:
+        super().__init__(arg, message)
+        Exception.__init__(self, f"{arg} {message}")
 
 
 @dataclass(frozen=True)
@@ -34,7 +42,8 @@ class Problem:
 
     message: str
     row: int | None = None
-    """0-based index of the data row (the header is not counted); None for the table."""
+    """0-based index of the row in the range as given (the header row, when present, is
+    row 0); None for the table as a whole."""
     column: str | None = None
     """The column the problem sits in, when there is one."""
     other_row: int | None = None

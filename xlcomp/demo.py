@@ -1,0 +1,141 @@
+"""``xlcomp demo``: the guide's scenario, computed by the worksheet functions.
+
+The numbers go through :mod:`xlcomp.worksheet` exactly as Excel's cells would send
+them (the bands and levels as ranges with a header row), so the demo shows what the
+workbook shows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from xlcomp import worksheet as ws
+from xlcomp.core.models import GuideData
+from xlcomp.core.script import format_rate
+from xlcomp.core.tables import band_rows, level_rows
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of the demo's table: a label and its value, already formatted."""
+
+    label: str
+    value: str
+
+
+def _money(v: Any) -> str:
+    return f"${v:,.0f}" if isinstance(v, float) else str(v)
+
+
+def _num(v: Any, digits: int = 2) -> str:
+    return f"{v:,.{digits}f}" if isinstance(v, float) else str(v)
+
+
+def scenario_lines(guide: GuideData) -> list[tuple[str, list[Line]]]:
+    """The demo's sections, each a title and its lines."""
+    s = guide.scenario
+    bands = band_rows(guide.bands)
+    levels = level_rows(guide.levels)
+    region, level = s.region, s.level
+    offer = {"base": s.offer_base, "equity": s.offer_equity, "bonus": s.offer_bonus_pct}
+    tc = ws.TOTALCOMP(s.offer_base, s.offer_equity, s.offer_bonus_pct, s.offer_signon)
+    grant = s.offer_equity * 4
+    years = [
+        ws.YEARTC(float(y), s.offer_base, grant, s.offer_bonus_pct, s.offer_signon)
+        for y in range(1, 5)
+    ]
+    four_year = sum(y for y in years if isinstance(y, float))
+
+    offer_lines = []
+    for comp, value in [*offer.items(), ("tc", tc)]:
+        lo = ws.BANDLOOKUP(region, level, comp, bands, "min")
+        hi = ws.BANDLOOKUP(region, level, comp, bands, "max")
+        pct = ws.BANDPERCENTILE(value, region, level, comp, bands)
+        ratio = ws.COMPARATIO(value, region, level, comp, bands)
+        if comp == "bonus":
+            shown, band = format_rate(value), f"{format_rate(lo)}–{format_rate(hi)}"
+        else:
+            shown, band = _money(value), f"{_money(lo)}–{_money(hi)}"
+        name = "total comp" if comp == "tc" else comp
+        offer_lines.append(
+            Line(
+                name,
+                f"{shown:>10}  band {band:<21} percentile {_num(pct):>6}  "
+                f"compa-ratio {_num(ratio, 4)}",
+            )
+        )
+    offer_lines.append(Line("year-1 TC (YEARTC)", _money(years[0])))
+    offer_lines.append(Line("4-year TC", _money(four_year)))
+
+    anchor, target, floor = (
+        r[0] for r in ws.COUNTERTARGET(tc, s.competing_tc, None, None, s.floor)
+    )
+    split = [
+        r[0]
+        for r in ws.COUNTERSPLIT(
+            target, region, level, bands, s.offer_base, s.offer_equity, s.offer_bonus_pct
+        )
+    ]
+    counter = [
+        Line("competing offer", _money(s.competing_tc)),
+        Line("anchor (open with)", _money(anchor)),
+        Line("target", _money(target)),
+        Line("floor (walk away below)", _money(floor)),
+        Line("split: base", _money(split[0])),
+        Line("split: equity", _money(split[1])),
+        Line("split: bonus", format_rate(split[2]) if isinstance(split[2], float) else split[2]),
+        Line("split: sign-on", _money(split[3])),
+        Line("verdict on the offer", str(ws.OFFERVERDICT(tc, floor, target))),
+    ]
+    levels_lines = [
+        Line(
+            f"{s.company or 'this'} {level} at {e.company}",
+            str(ws.LEVELMAP(s.company, level, e.company, levels)),
+        )
+        for e in guide.levels.entries
+        if s.company and e.company.casefold() != s.company.casefold()
+    ]
+    script = ws.COUNTERSCRIPT(
+        s.competing_tc,
+        s.offer_base,
+        s.offer_equity,
+        s.offer_bonus_pct,
+        s.floor,
+        s.offer_signon,
+        s.company,
+    )
+    checks = ws.CHECKBANDS(bands)
+    check_lines = (
+        [Line("CHECKBANDS", checks)]
+        if isinstance(checks, str)
+        else [Line(f"problem {i}", row[0]) for i, row in enumerate(checks, 1)]
+    )
+    return [
+        (f"Offer — {region}, {level} (TOTALCOMP, BANDPERCENTILE, COMPARATIO)", offer_lines),
+        ("Counter-offer (COUNTERTARGET, COUNTERSPLIT, OFFERVERDICT)", counter),
+        ("Level equivalents (LEVELMAP)", levels_lines),
+        ("Script (COUNTERSCRIPT)", [Line("", str(script))]),
+        ("Band checks (CHECKBANDS)", check_lines),
+    ]
+
+
+def render(sections: list[tuple[str, list[Line]]], width: int = 100) -> str:
+    """The sections as text, labels aligned, long values wrapped."""
+    import textwrap
+
+    out: list[str] = []
+    for title, lines in sections:
+        out.append("")
+        out.append(title)
+        out.append("-" * min(len(title), width))
+        label_w = max((len(line.label) for line in lines), default=0)
+        for line in lines:
+            if not line.label:
+                out.extend("  " + t for t in textwrap.wrap(line.value, width - 2))
+                continue
+            indent = " " * (label_w + 4)
+            wrapped = textwrap.wrap(line.value, width - len(indent)) or [""]
+            out.append(f"  {line.label:<{label_w}}  {wrapped[0]}")
+            out.extend(indent + w for w in wrapped[1:])
+    return "\n".join(out)

@@ -32,6 +32,17 @@ def _demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _render(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from xlcomp.render import render
+
+    written = render(Path(args.book), Path(args.output), sheet=args.sheet)
+    for path in written:
+        print(f"wrote {path}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every command."""
     parser = argparse.ArgumentParser(
@@ -44,6 +55,12 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="the guide's scenario on the built-in data")
     demo.add_argument("--data", metavar="FILE", help="a data file instead of the built-in data")
     demo.set_defaults(run=_demo)
+
+    render = sub.add_parser("render", help="pictures of the sheets through LibreOffice")
+    render.add_argument("book", metavar="BOOK", help="the workbook (.xlsx, .xlsm)")
+    render.add_argument("-o", "--output", required=True, metavar="OUT.pdf|OUT.png")
+    render.add_argument("--sheet", metavar="NAME", help="only this sheet (PNG: one picture)")
+    render.set_defaults(run=_render)
     return parser
 
 

@@ -25,6 +25,8 @@ from xlcomp.core.tables import band_rows, level_rows
 from xlcomp.lite_codegen import CodegenError, generate_lite_code, generate_main_py
 from xlcomp.ooxml import Package
 
+from .test_lite_parts import corpus_dir
+
 PACKAGE_DIR = Path(xlcomp.__file__).resolve().parent
 GUIDE = load_guide()
 BANDS = band_rows(GUIDE.bands)
@@ -40,6 +42,7 @@ SF, SENIOR = "San Francisco", "Senior SWE"
 CALLS: list[tuple[str, str, list[Any]]] = [
     ("totalcomp", "TOTALCOMP", [240000, 80000, 0.15]),
     ("totalcomp-text-rate", "TOTALCOMP", [240000, 80000, "15%"]),
+    ("totalcomp-floats-2d", "TOTALCOMP", [[[240000.0]], [[80000.0]], [[0.15]], None, None]),
     ("totalcomp-column", "TOTALCOMP", [[[240000], [200000], ["x"]], 80000, 0.15, None, None]),
     ("totalcomp-whole-percent", "TOTALCOMP", [240000, 80000, 15]),
     ("yeartc-1", "YEARTC", [1, 240000, 320000, 0.15, 20000]),
@@ -529,3 +532,31 @@ def test_lite_keeps_element_errors_in_place(lite_run: dict[str, Any]) -> None:
     assert status == "ok"
     assert value[0] == [356000.0] and value[1] == [310000.0]  # 200000 + 80000 + 30000
     assert value[2][0].startswith("#XLCOMP! base:")
+
+
+# ------------------------------------------------------------------------ build_lite
+
+
+def test_build_lite_reproducible_and_lossless(tmp_path: Path) -> None:
+    """build_lite twice gives identical bytes and keeps an Excel-made macro workbook's parts."""
+    src = corpus_dir() / "macro01.xlsm"
+    one, two = tmp_path / "one.xlsm", tmp_path / "two.xlsm"
+    lite.build_lite(src, one)
+    lite.build_lite(one, two)
+    assert one.read_bytes() == two.read_bytes()
+    before, after = Package.open(src), Package.open(one)
+    assert after.parts["xl/vbaProject.bin"] == before.parts["xl/vbaProject.bin"]
+    assert lite.extract_lite(after) == {
+        "main.py": generate_main_py(),
+        "requirements.txt": lite.lite_requirements(),
+    }
+
+
+def test_lite_extract_writes_the_code(tmp_path: Path) -> None:
+    """lite-extract BOOK DIR writes main.py and requirements.txt, as built."""
+    book = tmp_path / "b.xlsx"
+    openpyxl.Workbook().save(book)
+    lite.build_lite(book, book)
+    paths = lite.lite_extract(book, tmp_path / "code")
+    assert sorted(p.name for p in paths) == ["main.py", "requirements.txt"]
+    assert (tmp_path / "code" / "main.py").read_text(encoding="utf-8") == generate_main_py()

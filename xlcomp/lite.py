@@ -16,8 +16,9 @@ A property value is the text as a JSON string (non-ASCII kept, ``/`` written ``\
 XML-escaped into the attribute: ``print("a/b")`` is stored as
 ``value="&quot;print(\\&quot;a\\/b\\&quot;)&quot;"``.
 
-The code itself comes from :mod:`xlcomp.lite_codegen`, generated from the package's own
-modules at build time.
+The code itself comes from :func:`generate_lite_code` (:mod:`xlcomp.lite_codegen`),
+generated from the package's own modules at build time; :func:`build_lite` puts both
+together for ``xlcomp build --lite`` and :func:`lite_extract` reads them back out.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from xml.etree.ElementTree import Element
 from defusedxml import ElementTree as SafeET
 
 from xlcomp.errors import WorkbookError
+from xlcomp.lite_codegen import generate_lite_code
 from xlcomp.ooxml import Package, atomic_write_bytes, write_package
 
 if TYPE_CHECKING:
@@ -47,7 +49,9 @@ __all__ = [
     "decode_value",
     "encode_value",
     "extract_lite",
+    "generate_lite_code",
     "has_lite",
+    "lite_extract",
     "lite_requirements",
     "write_lite_files",
 ]
@@ -408,9 +412,16 @@ def write_lite_files(files: Mapping[str, str], directory: str | os.PathLike[str]
 
 
 def build_lite(src_xlsx: str | os.PathLike[str], out_xlsx: str | os.PathLike[str]) -> None:
-    """Copy the workbook ``src_xlsx`` to ``out_xlsx`` with the generated Lite code added."""
-    from xlcomp.lite_codegen import generate_lite_code
+    """Copy the workbook ``src_xlsx`` to ``out_xlsx`` with the generated Lite code added.
 
+    ``src_xlsx`` is any built workbook (``xlcomp build``); the result opens in Excel with
+    the free xlwings Lite add-in and needs nothing else. ``out_xlsx`` may be ``src_xlsx``.
+    """
     pkg = Package.open(src_xlsx)
     add_lite_parts(pkg, generate_lite_code(), lite_requirements())
     write_package(pkg, out_xlsx)
+
+
+def lite_extract(book: str | os.PathLike[str], directory: str | os.PathLike[str]) -> list[Path]:
+    """``xlcomp lite-extract BOOK DIR``: write the Lite code of ``book`` into ``directory``."""
+    return write_lite_files(extract_lite(Package.open(book)), directory)

@@ -41,6 +41,11 @@ ENTRY = "xlcomp.udfs"
 FACE = "xlcomp.lite_face"
 """The module that decides how a result is shown in Lite (:func:`lite_result`)."""
 RESULT_HOOK = "lite_result"
+ENTRY_NOTE = (
+    "For xlwings Lite the decorators below are Lite's (from xlwings import func, arg), and\n"
+    "each result passes through lite_result: a call that fails as a whole raises, so the\n"
+    "cell shows #VALUE! with the message on its error flag."
+)
 
 XLWINGS_DECORATORS = ("func", "arg", "ret")
 """Decorators that exist, with the same meaning, in classic xlwings and in Lite."""
@@ -621,6 +626,8 @@ def generate_main_py(package_dir: str | Path | None = None) -> str:
         out += ["", "", f"# {'=' * 76}", f"# {rel}", f"# {'=' * 76}"]
         if section.docstring:
             out += _comment(section.docstring)
+        if section.module.name == ENTRY:
+            out += ["#", *_comment(ENTRY_NOTE)]
         previous: ast.stmt | None = None
         for node in section.body:
             spaced = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)

@@ -51,3 +51,29 @@ def test_demo_with_bad_data_file(tmp_path: Path, capsys: object) -> None:
     assert main(["demo", "--data", str(bad)]) == 2
     err = capsys.readouterr().err  # type: ignore[attr-defined]
     assert str(bad) in err and "Traceback" not in err
+
+
+def test_refresh_command_on_a_workbook(tmp_path: Path, capsys: object) -> None:
+    """`xlcomp refresh BOOK -o OUT` computes our function and prints one summary line."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws["A1"], ws["B1"], ws["C1"] = 240000, 80000, 0.15
+    ws["D1"] = "=TOTALCOMP(A1,B1,C1)"
+    src, out = tmp_path / "in.xlsx", tmp_path / "out.xlsx"
+    wb.save(src)
+    assert main(["refresh", str(src), "-o", str(out)]) == 0
+    assert "1 formulas computed" in capsys.readouterr().out  # type: ignore[attr-defined]
+    got = openpyxl.load_workbook(out, data_only=True).active["D1"].value
+    assert got == 356000  # 240,000 + 80,000 + 36,000
+
+
+def test_refresh_command_on_a_text_file(tmp_path: Path, capsys: object) -> None:
+    """A text file named .xlsx: one line naming the file, exit 2, nothing written."""
+    src = tmp_path / "notes.xlsx"
+    src.write_text("hello")
+    assert main(["refresh", str(src), "-o", str(tmp_path / "o.xlsx")]) == 2
+    err = capsys.readouterr().err  # type: ignore[attr-defined]
+    assert str(src) in err and "Traceback" not in err
+    assert not (tmp_path / "o.xlsx").exists()

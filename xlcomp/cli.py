@@ -43,6 +43,18 @@ def _render(args: argparse.Namespace) -> int:
     return 0
 
 
+def _refresh(args: argparse.Namespace) -> int:
+    from xlcomp.refresh import refresh_workbook
+    from xlcomp.refresh.progress import terminal_progress
+
+    with terminal_progress() as progress:
+        report = refresh_workbook(args.book, args.output, progress=progress)
+    for failure in report.failed:
+        print(f"xlcomp: cannot evaluate {failure}", file=sys.stderr)
+    print(report.summary())
+    return 0 if report.ok else EXIT_PROBLEMS
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every command."""
     parser = argparse.ArgumentParser(
@@ -55,6 +67,13 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="the guide's scenario on the built-in data")
     demo.add_argument("--data", metavar="FILE", help="a data file instead of the built-in data")
     demo.set_defaults(run=_demo)
+
+    refresh = sub.add_parser(
+        "refresh", help="recompute every formula without Excel and store the values"
+    )
+    refresh.add_argument("book", metavar="BOOK", help="the workbook (.xlsx, .xlsm)")
+    refresh.add_argument("-o", "--output", metavar="OUT", help="write here instead of in place")
+    refresh.set_defaults(run=_refresh)
 
     render = sub.add_parser("render", help="pictures of the sheets through LibreOffice")
     render.add_argument("book", metavar="BOOK", help="the workbook (.xlsx, .xlsm)")

@@ -51,3 +51,20 @@ def test_refresh_in_place_keeps_lite_code(lite_mixed: Path) -> None:
     code = lite.extract_lite(Package.open(lite_mixed))
     refresh_workbook(lite_mixed)
     assert lite.extract_lite(Package.open(lite_mixed)) == code
+
+
+@pytest.mark.libreoffice
+def test_other_programs_open_a_lite_workbook(tmp_path: Path) -> None:
+    """LibreOffice opens a Lite workbook (it ignores the web extension) and reads its cells."""
+    import openpyxl
+
+    from xlcomp.libreoffice import convert
+
+    plain, book = tmp_path / "plain.xlsx", tmp_path / "lite.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active["A1"] = "base"
+    wb.active["B1"] = 240000
+    wb.save(plain)
+    lite.build_lite(plain, book)
+    csv = convert(book, "csv", tmp_path / "out")
+    assert csv.read_text(encoding="utf-8").splitlines()[0] == "base,240000"

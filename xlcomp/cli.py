@@ -71,6 +71,14 @@ def _share(args: argparse.Namespace) -> int:
     return EXIT_PROBLEMS if report.refresh_failures else 0
 
 
+def _lite_extract(args: argparse.Namespace) -> int:
+    from xlcomp.lite import lite_extract
+
+    for path in lite_extract(args.book, args.directory):
+        print(f"wrote {path}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every command."""
     parser = argparse.ArgumentParser(
@@ -102,6 +110,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="keep private cells (a copy for yourself); still store our functions as values",
     )
     share.set_defaults(run=_share)
+
+    extract = sub.add_parser(
+        "lite-extract", help="write the xlwings Lite code embedded in a workbook to a folder"
+    )
+    extract.add_argument("book", metavar="BOOK")
+    extract.add_argument("directory", metavar="DIR")
+    extract.set_defaults(run=_lite_extract)
 
     render = sub.add_parser("render", help="pictures of the sheets through LibreOffice")
     render.add_argument("book", metavar="BOOK", help="the workbook (.xlsx, .xlsm)")

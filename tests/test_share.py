@@ -205,3 +205,20 @@ def test_share_of_a_text_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert str(src) in capsys.readouterr().err
     assert not out.exists()
     assert subprocess.run(["true"]).returncode == 0
+
+
+def test_share_keeps_lite_parts(tmp_path: Path) -> None:
+    """A workbook carrying xlwings Lite code keeps those parts byte-for-byte."""
+    from xlcomp.lite import build_lite
+
+    src = _book(tmp_path / "offer.xlsx")
+    lite = tmp_path / "lite.xlsx"
+    build_lite(src, lite)
+    out = tmp_path / "shared.xlsx"
+    share_workbook(lite, out)
+    before, after = _parts(lite), _parts(out)
+    lite_parts = [n for n in before if n.startswith("xl/webextensions/")]
+    assert len(lite_parts) >= 3
+    for name in lite_parts:
+        assert after[name] == before[name], name
+    assert b"webextensiontaskpanes" in after["_rels/.rels"]

@@ -16,9 +16,10 @@ The copy is made from a freshly refreshed workbook:
    quoting a private value cleared, defined names holding one removed, and
    ``calcChain.xml`` removed (Excel rebuilds it).
 5. A **note** on the Guide sheet says what was removed and when.
-6. A **leak scan** of every part of the result, for each removed number in the forms a
-   person or Excel writes it (287654, 287,654, $287,654, $287.7K, $288K), refuses to
-   write a copy in which one survives.
+6. A **leak scan** of every part of the result refuses to write a copy in which a removed
+   number survives exactly (287654, 287,654, 287654.0) — for instance because the same
+   number was typed in a cell nobody marked private. Comments and document properties
+   are scrubbed of the rounded forms too ($287.7K, $288K).
 
 With ``keep_private`` the private and derived cells stay (a copy for yourself); our
 functions are still frozen into values.
@@ -343,8 +344,13 @@ def _blank_shared_strings(data: bytes, blank: set[int]) -> bytes:
 # --- the leak scan ---------------------------------------------------------------------
 
 
-def leak_forms(value: Any) -> list[str]:
-    """How a person or Excel may write ``value``: 287654, 287,654, $287.7K, $288K, ..."""
+def leak_forms(value: Any, *, rounded: bool = True) -> list[str]:
+    """How a person or Excel may write ``value``: 287654, 287,654, $287.7K, $288K, ...
+
+    With ``rounded=False`` only the exact forms (287654, 287,654, 287654.0): what the
+    safety net before writing looks for, as a rounded form such as $288K may well stand
+    in the workbook for another reason.
+    """
     if isinstance(value, bool) or value is None or value is EMPTY:
         return []
     if isinstance(value, str):
@@ -353,12 +359,13 @@ def leak_forms(value: Any) -> list[str]:
     if not isinstance(value, (int, float)) or abs(value) < 1000:
         return []
     v = float(value)
-    forms = {repr(v), f"{v:,.2f}", f"{v:.2f}", format_money(v)}
+    forms = {repr(v), f"{v:,.2f}", f"{v:.2f}"}
     if v.is_integer():
         forms |= {str(int(v)), f"{int(v):,}"}
-    thousands = v / 1000
-    forms |= {f"{round(thousands)}K", f"{thousands:,.1f}K", f"{thousands:.3f}".rstrip("0")}
-    forms |= {f"{round(thousands):,}K"}
+    if rounded:
+        thousands = v / 1000
+        forms |= {format_money(v), f"{round(thousands)}K", f"{thousands:,.1f}K"}
+        forms |= {f"{thousands:.3f}".rstrip("0"), f"{round(thousands):,}K"}
     return sorted(f for f in forms if len(f.strip("$K,.0")) >= 2)
 
 
@@ -366,9 +373,13 @@ def _pattern(form: str) -> re.Pattern[str]:
     return re.compile(r"(?<![\w.])" + re.escape(form) + r"(?![\d]|\.\d|[A-Za-z])")
 
 
-def find_leaks(pkg: Package, values: dict[str, Any]) -> list[str]:
-    """Where any form of ``values`` (cell -> value) appears in the package's parts."""
-    checks = [(cell, form, _pattern(form)) for cell, v in values.items() for form in leak_forms(v)]
+def find_leaks(pkg: Package, values: dict[str, Any], *, rounded: bool = False) -> list[str]:
+    """Where a form of ``values`` (cell -> value) appears in the package's parts."""
+    checks = [
+        (cell, form, _pattern(form))
+        for cell, v in values.items()
+        for form in leak_forms(v, rounded=rounded)
+    ]
     found = []
     for name, data in pkg.parts.items():
         if not name.endswith((".xml", ".rels", ".vml", ".txt", ".json")):

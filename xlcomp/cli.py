@@ -55,6 +55,30 @@ def _refresh(args: argparse.Namespace) -> int:
     return 0 if report.ok else EXIT_PROBLEMS
 
 
+def _share(args: argparse.Namespace) -> int:
+    from xlcomp.share import share_workbook
+
+    report = share_workbook(args.book, args.output, keep_private=args.keep_private)
+    for failure in report.refresh_failures:
+        print(f"xlcomp: cannot evaluate {failure}", file=sys.stderr)
+    if report.private or report.derived:
+        print(f"removed private cells: {', '.join(report.private) or 'none'}")
+        print(f"removed derived cells: {', '.join(report.derived) or 'none'}")
+    if report.scrubbed:
+        print(f"scrubbed parts: {', '.join(report.scrubbed)}")
+    print(f"note: {report.note}")
+    print(report.summary())
+    return EXIT_PROBLEMS if report.refresh_failures else 0
+
+
+def _lite_extract(args: argparse.Namespace) -> int:
+    from xlcomp.lite import lite_extract
+
+    for path in lite_extract(args.book, args.directory):
+        print(f"wrote {path}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every command."""
     parser = argparse.ArgumentParser(
@@ -74,6 +98,25 @@ def build_parser() -> argparse.ArgumentParser:
     refresh.add_argument("book", metavar="BOOK", help="the workbook (.xlsx, .xlsm)")
     refresh.add_argument("-o", "--output", metavar="OUT", help="write here instead of in place")
     refresh.set_defaults(run=_refresh)
+
+    share = sub.add_parser(
+        "share", help="a copy safe to send: our cells as values, private cells removed"
+    )
+    share.add_argument("book", metavar="BOOK", help="the workbook (.xlsx, .xlsm)")
+    share.add_argument("-o", "--output", required=True, metavar="OUT")
+    share.add_argument(
+        "--keep-private",
+        action="store_true",
+        help="keep private cells (a copy for yourself); still store our functions as values",
+    )
+    share.set_defaults(run=_share)
+
+    extract = sub.add_parser(
+        "lite-extract", help="write the xlwings Lite code embedded in a workbook to a folder"
+    )
+    extract.add_argument("book", metavar="BOOK")
+    extract.add_argument("directory", metavar="DIR")
+    extract.set_defaults(run=_lite_extract)
 
     render = sub.add_parser("render", help="pictures of the sheets through LibreOffice")
     render.add_argument("book", metavar="BOOK", help="the workbook (.xlsx, .xlsm)")

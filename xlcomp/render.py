@@ -1,8 +1,10 @@
 """``xlcomp render``: pictures of a workbook's sheets, through LibreOffice.
 
 The PDF has one page per sheet (LibreOffice's "whole sheet on one page" export), so
-page N is sheet N and a PNG can be made of one sheet. LibreOffice shows the values
-stored in the file (run ``xlcomp refresh`` first) and does not recalculate.
+page N is sheet N and a PNG can be made of one sheet. What LibreOffice is shown is a
+refreshed copy whose cells calling our functions hold their values (``share
+--keep-private``), so the pictures show current numbers and never ``#NAME?``; the
+workbook itself is not changed.
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ from pathlib import Path
 
 from xlcomp.errors import WorkbookError, XlcompError
 from xlcomp.libreoffice import convert, pdftoppm
-from xlcomp.ooxml import Package
+from xlcomp.ooxml import open_workbook
+from xlcomp.share import share_workbook
 
 PDF_FILTER = 'pdf:calc_pdf_Export:{"SinglePageSheets":{"type":"boolean","value":"true"}}'
 
@@ -23,7 +26,7 @@ def sheet_names(book: Path) -> list[str]:
     """The workbook's visible sheet names, in order (the PDF's page order)."""
     import re
 
-    pkg = Package.open(book)
+    pkg = open_workbook(book)
     xml = pkg.parts.get("xl/workbook.xml", b"").decode("utf-8", "replace")
     names = []
     for m in re.finditer(r"<(?:\w+:)?sheet\b([^>]*)/?>", xml):
@@ -57,8 +60,10 @@ def render(book: Path, out: Path, *, sheet: str | None = None, dpi: int = 110) -
             raise XlcompError(f"{book}: no sheet named {sheet!r} (sheets: {', '.join(names)})")
     out.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="xlcomp-render-") as tmp:
+        # LibreOffice knows none of our functions and recomputes array formulas on
+        # load: show it a refreshed copy with our cells stored as values.
         src = Path(tmp) / ("book" + book.suffix.lower())
-        shutil.copyfile(book, src)
+        share_workbook(book, src, keep_private=True)
         pdf = convert(src, PDF_FILTER, Path(tmp), recalc="never")
         if suffix == ".pdf":
             tmp_out = out.with_name(f".{out.name}.tmp")

@@ -240,11 +240,32 @@ def lite_mod_options() -> set[str]:
     return set(LITE_FUNC_OPTIONS)
 
 
+def _optional_imports(tree: ast.Module) -> set[int]:
+    """ids of the imports under ``try: … except ImportError`` (numpy, when installed)."""
+    found: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Try) and any(
+            isinstance(h.type, ast.Name) and h.type.id in ("ImportError", "ModuleNotFoundError")
+            for h in node.handlers
+        ):
+            found.update(
+                id(sub)
+                for stmt in node.body
+                for sub in ast.walk(stmt)
+                if isinstance(sub, ast.Import | ast.ImportFrom)
+            )
+    return found
+
+
 def test_imports_only_stdlib_and_requirements(main_py: str) -> None:
-    """main.py imports the standard library, pydantic and xlwings only; never xlcomp."""
+    """main.py imports the standard library, pydantic and xlwings only (anything else
+    only optionally, under ``except ImportError``); never xlcomp."""
     allowed = set(sys.stdlib_module_names) | {"pydantic", "xlwings"}
     tree = ast.parse(main_py)
+    optional = _optional_imports(tree)
     for node in ast.walk(tree):
+        if id(node) in optional:
+            continue
         if isinstance(node, ast.Import):
             mods = [a.name for a in node.names]
         elif isinstance(node, ast.ImportFrom):
@@ -258,7 +279,10 @@ def test_imports_only_stdlib_and_requirements(main_py: str) -> None:
 
 def _imported(tree: ast.Module) -> set[str]:
     names: set[str] = set()
+    optional = _optional_imports(tree)
     for node in ast.walk(tree):
+        if id(node) in optional:
+            continue
         if isinstance(node, ast.Import):
             names.update(a.name for a in node.names)
         elif isinstance(node, ast.ImportFrom):

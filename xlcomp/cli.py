@@ -32,6 +32,29 @@ def _demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _build(args: argparse.Namespace) -> int:
+    from xlcomp.core.guide import load_guide
+    from xlcomp.template import write_template
+
+    path = write_template(load_guide(args.data), args.output)
+    print(f"wrote {path}")
+    return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    from xlcomp.check_book import check_workbook
+    from xlcomp.core.values import to_rate
+
+    report = check_workbook(args.book, to_rate(args.tolerance, "--tolerance"))
+    if args.json:
+        print(report.to_json())
+    else:
+        for finding in report.findings:
+            print(finding)
+        print(report.summary(), file=sys.stderr if report.findings else sys.stdout)
+    return EXIT_PROBLEMS if report.findings else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every command."""
     parser = argparse.ArgumentParser(
@@ -44,6 +67,28 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="the guide's scenario on the built-in data")
     demo.add_argument("--data", metavar="FILE", help="a data file instead of the built-in data")
     demo.set_defaults(run=_demo)
+
+    build = sub.add_parser("build", help="build the negotiation workbook template")
+    build.add_argument("--data", metavar="FILE", help="a data file instead of the built-in data")
+    build.add_argument(
+        "-o",
+        "--output",
+        metavar="OUT",
+        default="negotiation.xlsx",
+        help="where to write it (default: negotiation.xlsx)",
+    )
+    build.set_defaults(run=_build)
+
+    check = sub.add_parser("check", help="validate the Bands and Levels tables of a workbook")
+    check.add_argument("book", metavar="BOOK", help="the workbook (.xlsx)")
+    check.add_argument("--json", action="store_true", help="print the problems as JSON")
+    check.add_argument(
+        "--tolerance",
+        default="5%",
+        metavar="RATE",
+        help="gap allowed between published and derived tc ranges (default 5%%)",
+    )
+    check.set_defaults(run=_check)
     return parser
 
 

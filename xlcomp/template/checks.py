@@ -4,7 +4,8 @@
 of :data:`PROBLEM_ROWS` cells. An array formula fills its whole range: Excel pads the
 cells past the last problem with ``#N/A`` and repeats a single answer (``OK``, or a
 lone problem) down the range; a conditional format hides both, so the sheet shows each
-problem once. The count above it is ``ROWS`` of the same call.
+problem once. The count above it is ``COUNTA`` of the same call. The problem rows have no set
+height, so Excel and LibreOffice fit them to their wrapped text.
 
 **xlwings.conf** is the sheet the xlwings add-in reads its workbook settings from:
 keys in column A from A1 down, values in column B. ``UDF Modules = xlcomp.udfs`` lets
@@ -14,7 +15,7 @@ Import Functions find the functions.
 from __future__ import annotations
 
 from openpyxl.formatting.rule import FormulaRule
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Border, Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
 from xlcomp.template import layout, styles
@@ -49,7 +50,7 @@ def write_checks(book: Book) -> Worksheet:
     styles.put(
         ws,
         "A4",
-        f'="Problems found: "&IF(A{FIRST}="OK",0,ROWS(CHECKBANDS({BANDS})))',
+        f'="Problems found: "&IF(A{FIRST}="OK",0,COUNTA(CHECKBANDS({BANDS})))',
         styles.HEADING_3,
     )
     last = FIRST + PROBLEM_ROWS - 1
@@ -58,9 +59,8 @@ def write_checks(book: Book) -> Worksheet:
         cell = ws[f"A{r}"]
         cell.font = Font(name=styles.FONT, size=11, color=styles.OUTPUT_FONT)
         cell.fill = PatternFill(fill_type=None)
-        cell.border = Border(bottom=Side(style="hair", color="BFBFBF"))
+        cell.border = Border()
         cell.alignment = Alignment(wrap_text=True, vertical="top")
-        ws.row_dimensions[r].height = 30
     below = f"A{FIRST + 1}:A{last}"
     ws.conditional_formatting.add(
         below,

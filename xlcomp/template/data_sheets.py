@@ -44,7 +44,8 @@ def _table(ws: Worksheet, name: str, headers: tuple[str, ...], rows: list[list[o
     for j, header in enumerate(headers, 1):
         cell = ws.cell(row=1, column=j, value=header)
         cell.style = styles.HEADER
-        cell.alignment = cell.alignment.copy(horizontal="left")
+        numeric = header in ("Min", "Max")
+        cell.alignment = cell.alignment.copy(horizontal="right" if numeric else "left")
     for i, row in enumerate(rows, 2):
         for j, value in enumerate(row, 1):
             ws.cell(row=i, column=j, value=value)
@@ -87,7 +88,7 @@ def write_bands(book: Book) -> Worksheet:
         fmt = styles.PERCENT if row[2] == "bonus" else book.money
         ws[f"D{i}"].number_format = fmt
         ws[f"E{i}"].number_format = fmt
-        ws[f"F{i}"].alignment = Alignment(indent=1)
+        ws[f"F{i}"].alignment = Alignment(indent=2)
     styles.widths(
         ws,
         {
@@ -96,7 +97,7 @@ def write_bands(book: Book) -> Worksheet:
             "C": 13,
             "D": 12,
             "E": 12,
-            "F": 15,
+            "F": 17,
             "G": 52,
             "H": 11,
             "I": 3,

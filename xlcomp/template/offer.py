@@ -133,7 +133,7 @@ def _band_table(book: Book, ws: Worksheet) -> None:
         "=offer_bonus_pct",
         "=TOTALCOMP(offer_base,offer_equity,offer_bonus_pct,offer_signon)",
     ]
-    row_fmts = [money, money, styles.PERCENT, money]
+    row_fmts = [money, money, styles.PERCENT_1, money]
     for i, (comp, value, fmt) in enumerate(zip(components, values, row_fmts, strict=True)):
         r = first + i
         styles.put(ws, f"A{r}", comp, bold=comp == "TC")
@@ -349,7 +349,7 @@ def _script(book: Book, ws: Worksheet) -> None:
     for col in layout.span("B", "G"):
         ws[f"{col}{r}"].style = styles.PRIVATE_OUTPUT
     ws.merge_cells(f"A{r}:G{r}")
-    ws.row_dimensions[r].height = 96
+    ws.row_dimensions[r].height = 66  # four lines of the script
     book.name("private_script", SHEET, coord)
 
 

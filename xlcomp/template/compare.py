@@ -117,7 +117,7 @@ def _results(book: Book, ws: Worksheet, col: str, private: bool) -> None:
     )
     if not private:
         for row in (16, 17, 18, 23, 24, 25, *range(y1, y4 + 1)):
-            ws[f"{c}{row}"].font = ws[f"{c}{row}"].font.copy(bold=row in (23, 24))
+            styles.restyle(ws[f"{c}{row}"], font=dict(bold=row in (23, 24)))
 
 
 def write_compare(book: Book) -> Worksheet:
@@ -160,7 +160,7 @@ def write_compare(book: Book) -> Worksheet:
     }
     for row, value in links.items():
         styles.put(ws, f"B{row}", value, styles.OUTPUT, fmts.get(row), align="right")
-        ws[f"B{row}"].font = ws[f"B{row}"].font.copy(bold=False)
+        styles.restyle(ws[f"B{row}"], font=dict(bold=False))
     styles.put(ws, "B14", 0.30, styles.INPUT, styles.PERCENT, align="right")
     names = ["private_compare_offer_1", "private_compare_offer_2", "private_compare_current"]
     for col, example, name in zip("CDE", examples, names, strict=True):
@@ -174,7 +174,7 @@ def write_compare(book: Book) -> Worksheet:
                     fmts.get(row),
                     align="right",
                 )
-        book.name(name, SHEET, f"{col}5:{col}25")
+        book.name(name, SHEET, f"{col}5:{col}14 {col}16:{col}25")
     for col in COLUMNS:
         styles.put(
             ws,
@@ -184,7 +184,7 @@ def write_compare(book: Book) -> Worksheet:
             fmts[13],
             align="right",
         )
-        ws[f"{col}13"].font = ws[f"{col}13"].font.copy(bold=False)
+        styles.restyle(ws[f"{col}13"], font=dict(bold=False))
     layout.amount_validation(ws, "C6:E6 C8:E8 C10:E12")
     layout.rate_validation(ws, "C7:E7 B14:E14", "the rate")
 

@@ -45,7 +45,7 @@ def _table(ws: Worksheet, name: str, headers: tuple[str, ...], rows: list[list[o
         cell = ws.cell(row=1, column=j, value=header)
         cell.style = styles.HEADER
         numeric = header in ("Min", "Max")
-        cell.alignment = cell.alignment.copy(horizontal="right" if numeric else "left")
+        styles.restyle(cell, alignment=dict(horizontal="right" if numeric else "left"))
     for i, row in enumerate(rows, 2):
         for j, value in enumerate(row, 1):
             ws.cell(row=i, column=j, value=value)
@@ -70,7 +70,7 @@ def _distinct_list(
             f'=IFERROR(INDEX({source},MATCH(0,COUNTIF({column}$1:{column}{r - 1},{source}),0)),"")',
         )
         ws[coord].style = styles.OUTPUT
-        ws[coord].font = ws[coord].font.copy(bold=False)
+        styles.restyle(ws[coord], font=dict(bold=False))
     first, last = f"${column}$2", f"${column}${LIST_ROWS + 1}"
     sheet = ws.title
     book.formula_name(

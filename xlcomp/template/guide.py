@@ -111,7 +111,7 @@ class _Writer:
 
     def paragraph(self, text: str) -> None:
         cell = styles.put(self.ws, f"A{self.row}", text, wrap=True)
-        cell.alignment = cell.alignment.copy(vertical="top")
+        styles.restyle(cell, alignment=dict(vertical="top"))
         self.ws.merge_cells(f"A{self.row}:C{self.row}")
         styles.fit_row(self.ws, self.row, [(text, sum(WIDTHS.values()))])
         self.row += 1
@@ -130,7 +130,7 @@ class _Writer:
         layout.header_row(self.ws, self.row, "A", list(header))
         for col in "ABC":
             cell = self.ws[f"{col}{self.row}"]
-            cell.alignment = cell.alignment.copy(horizontal="left")
+            styles.restyle(cell, alignment=dict(horizontal="left"))
         self.row += 1
         for values in rows:
             for col, value in zip("ABC", values, strict=False):
@@ -181,7 +181,10 @@ def write_guide(book: Book) -> Worksheet:
 
     w.heading("Cell colours")
     for style, text in COLOURS:
-        styles.put(ws, f"A{w.row}", style, style)
+        if style in styles.PRIVATE_STYLES:
+            styles.look_alike(styles.put(ws, f"A{w.row}", style), style)
+        else:
+            styles.put(ws, f"A{w.row}", style, style)
         styles.put(ws, f"B{w.row}", text, wrap=True)
         ws.merge_cells(f"B{w.row}:C{w.row}")
         styles.fit_row(ws, w.row, [(text, WIDTHS["B"] + WIDTHS["C"])])

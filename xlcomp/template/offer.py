@@ -124,7 +124,7 @@ def _band_table(book: Book, ws: Worksheet) -> None:
         "A",
         ["Component", "Your offer", "Min", "Mid", "Max", "Percentile", "Compa-ratio"],
     )
-    ws[f"A{BAND_ROW}"].alignment = ws[f"A{BAND_ROW}"].alignment.copy(horizontal="left")
+    styles.restyle(ws[f"A{BAND_ROW}"], alignment=dict(horizontal="left"))
     first, last = BAND_ROW + 1, BAND_ROW + 4
     components = ["Base", "Equity", "Bonus", "TC"]
     values = [
@@ -188,7 +188,7 @@ def _chart(book: Book, ws: Worksheet) -> None:
             refs = [f"=C{r}", f"=B{r}", f"=E{r}"]
         for col, ref in zip("KLM", refs, strict=True):
             styles.put(ws, f"{col}{r}", ref, styles.OUTPUT, money)
-            ws[f"{col}{r}"].font = ws[f"{col}{r}"].font.copy(bold=False)
+            styles.restyle(ws[f"{col}{r}"], font=dict(bold=False))
     layout.note(
         ws,
         last + 1,
@@ -233,7 +233,7 @@ def _years(book: Book, ws: Worksheet) -> None:
     r = YEARS_ROW
     layout.heading(ws, r - 1, "Total comp year by year")
     styles.put(ws, f"A{r}", "Year", styles.HEADER)
-    ws[f"A{r}"].alignment = ws[f"A{r}"].alignment.copy(horizontal="left")
+    styles.restyle(ws[f"A{r}"], alignment=dict(horizontal="left"))
     for i, col in enumerate("BCDE", 1):
         styles.put(ws, f"{col}{r}", i, styles.HEADER, styles.YEAR)
     styles.put(ws, f"F{r}", "4 years", styles.HEADER)
@@ -345,7 +345,7 @@ def _script(book: Book, ws: Worksheet) -> None:
         styles.PRIVATE_OUTPUT,
         wrap=True,
     )
-    ws[coord].font = ws[coord].font.copy(bold=False, size=11)
+    styles.restyle(ws[coord], font=dict(bold=False, size=11))
     for col in layout.span("B", "G"):
         ws[f"{col}{r}"].style = styles.PRIVATE_OUTPUT
     ws.merge_cells(f"A{r}:G{r}")
@@ -357,7 +357,7 @@ def _levels(book: Book, ws: Worksheet) -> int:
     r = LEVELS_ROW
     layout.heading(ws, r - 1, "Your level at other companies")
     layout.header_row(ws, r, "A", ["Company", "Equivalent level"])
-    ws[f"A{r}"].alignment = ws[f"A{r}"].alignment.copy(horizontal="left")
+    styles.restyle(ws[f"A{r}"], alignment=dict(horizontal="left"))
     others = [c for c in book.guide.levels.companies() if key(c) != key(book.company)]
     others = others or [book.company]
     first, last = r + 1, r + len(others)
@@ -371,7 +371,7 @@ def _levels(book: Book, ws: Worksheet) -> int:
         styles.OUTPUT,
     )
     for row in range(first, last + 1):
-        ws[f"B{row}"].alignment = ws[f"B{row}"].alignment.copy(horizontal="center")
+        styles.restyle(ws[f"B{row}"], alignment=dict(horizontal="center"))
     return last
 
 

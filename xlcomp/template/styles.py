@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
+from copy import copy
 
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
@@ -160,6 +161,17 @@ def _named_styles() -> list[NamedStyle]:
     ]
 
 
+def look_alike(cell: Cell, style: str) -> Cell:
+    """Give ``cell`` the look of the named ``style`` without the style itself.
+
+    The Guide's colour legend shows what private cells look like; wearing the Private
+    styles itself would mark its own labels private.
+    """
+    named = next(s for s in _named_styles() if s.name == style)
+    cell.font, cell.fill, cell.border = copy(named.font), copy(named.fill), copy(named.border)
+    return cell
+
+
 def register_styles(wb: Workbook) -> None:
     """Add the template's named styles to ``wb`` (once, in a fixed order)."""
     for style in _named_styles():
@@ -193,6 +205,23 @@ def put(
         )
     if bold:
         cell.font = Font(name=FONT, size=cell.font.size or 11, bold=True, color=cell.font.color)
+    return cell
+
+
+def restyle(
+    cell: Cell, *, font: dict[str, object] | None = None, alignment: dict[str, object] | None = None
+) -> Cell:
+    """Change some attributes of a cell's font or alignment, keeping the others."""
+    if font:
+        new_font = copy(cell.font)
+        for name, value in font.items():
+            setattr(new_font, name, value)
+        cell.font = new_font
+    if alignment:
+        new_alignment = copy(cell.alignment)
+        for name, value in alignment.items():
+            setattr(new_alignment, name, value)
+        cell.alignment = new_alignment
     return cell
 
 

@@ -139,9 +139,9 @@ def _moved_tables(tmp_path: Path) -> Path:
             ws.cell(row=3 + i, column=2 + j, value=value)
     ws.add_table(Table(displayName="Bands", ref="B3:G7"))
     levels = wb.create_sheet("Ladder")
-    for i, row in enumerate([["Company", "Level", "Rung"], ["Acme", "L4", "Mid"]], 1):
-        for j, value in enumerate(row, 1):
-            levels.cell(row=i, column=j, value=value)
+    for i, names in enumerate([["Company", "Level", "Rung"], ["Acme", "L4", "Mid"]], 1):
+        for j, name in enumerate(names, 1):
+            levels.cell(row=i, column=j, value=name)
     levels.add_table(Table(displayName="Levels", ref="A1:C2"))
     path = tmp_path / "moved.xlsx"
     wb.save(path)

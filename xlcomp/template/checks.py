@@ -4,8 +4,9 @@
 of :data:`PROBLEM_ROWS` cells. An array formula fills its whole range: Excel pads the
 cells past the last problem with ``#N/A`` and repeats a single answer (``OK``, or a
 lone problem) down the range; a conditional format hides both, so the sheet shows each
-problem once. The count above it is ``COUNTA`` of the same call. The problem rows have no set
-height, so Excel and LibreOffice fit them to their wrapped text.
+problem once. The count above it is ``COUNTA`` of the same call. Each problem row is two
+lines tall (a message is rarely longer), as spreadsheets do not fit rows to wrapped text
+when they open a file.
 
 **xlwings.conf** is the sheet the xlwings add-in reads its workbook settings from:
 keys in column A from A1 down, values in column B. ``UDF Modules = xlcomp.udfs`` lets
@@ -31,7 +32,7 @@ FIRST = 6
 def write_checks(book: Book) -> Worksheet:
     """The Checks sheet."""
     ws = book.wb.create_sheet(SHEET)
-    widths = {"A": 130}
+    widths = {"A": 150}
     styles.widths(ws, widths)
     styles.no_gridlines(ws)
     styles.put(ws, "A1", "Band checks", styles.TITLE)
@@ -61,6 +62,7 @@ def write_checks(book: Book) -> Worksheet:
         cell.fill = PatternFill(fill_type=None)
         cell.border = Border()
         cell.alignment = Alignment(wrap_text=True, vertical="top")
+        ws.row_dimensions[r].height = 30  # two lines: neither program fits rows on load
     below = f"A{FIRST + 1}:A{last}"
     ws.conditional_formatting.add(
         below,

@@ -233,7 +233,7 @@ def widths(ws: Worksheet, columns: Mapping[str, float]) -> None:
 
 def lines_needed(text: str, width_chars: float) -> int:
     """How many lines ``text`` wraps to in a column ``width_chars`` wide (an estimate)."""
-    usable = max(width_chars * 1.2 - 1, 8)  # text averages ~0.8 of a "0"
+    usable = max(width_chars * 1.15 - 1, 8)  # text averages ~0.85 of a "0"
     total = 0
     for paragraph in text.split("\n"):
         words = paragraph.split()
@@ -253,7 +253,7 @@ def fit_row(ws: Worksheet, row: int, texts: Iterable[tuple[str, float]], size: f
     """Make ``row`` tall enough for wrapped ``texts`` (each with its column width)."""
     lines = max((lines_needed(t, w) for t, w in texts), default=1)
     if lines > 1:
-        ws.row_dimensions[row].height = math.ceil(lines * size * 1.32 + 4)
+        ws.row_dimensions[row].height = math.ceil(lines * size * 1.25 + 3)
 
 
 def no_gridlines(ws: Worksheet) -> None:

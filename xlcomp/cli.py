@@ -37,6 +37,10 @@ def _build(args: argparse.Namespace) -> int:
     from xlcomp.template import write_template
 
     path = write_template(load_guide(args.data), args.output)
+    if args.lite:
+        from xlcomp.lite import build_lite
+
+        build_lite(path, path)
     print(f"wrote {path}")
     return 0
 
@@ -55,6 +59,53 @@ def _check(args: argparse.Namespace) -> int:
     return EXIT_PROBLEMS if report.findings else 0
 
 
+def _render(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from xlcomp.render import render
+
+    written = render(Path(args.book), Path(args.output), sheet=args.sheet)
+    for path in written:
+        print(f"wrote {path}")
+    return 0
+
+
+def _refresh(args: argparse.Namespace) -> int:
+    from xlcomp.refresh import refresh_workbook
+    from xlcomp.refresh.progress import terminal_progress
+
+    with terminal_progress() as progress:
+        report = refresh_workbook(args.book, args.output, progress=progress)
+    for failure in report.failed:
+        print(f"xlcomp: cannot evaluate {failure}", file=sys.stderr)
+    print(report.summary())
+    return 0 if report.ok else EXIT_PROBLEMS
+
+
+def _share(args: argparse.Namespace) -> int:
+    from xlcomp.share import share_workbook
+
+    report = share_workbook(args.book, args.output, keep_private=args.keep_private)
+    for failure in report.refresh_failures:
+        print(f"xlcomp: cannot evaluate {failure}", file=sys.stderr)
+    if report.private or report.derived:
+        print(f"removed private cells: {', '.join(report.private) or 'none'}")
+        print(f"removed derived cells: {', '.join(report.derived) or 'none'}")
+    if report.scrubbed:
+        print(f"scrubbed parts: {', '.join(report.scrubbed)}")
+    print(f"note: {report.note}")
+    print(report.summary())
+    return EXIT_PROBLEMS if report.refresh_failures else 0
+
+
+def _lite_extract(args: argparse.Namespace) -> int:
+    from xlcomp.lite import lite_extract
+
+    for path in lite_extract(args.book, args.directory):
+        print(f"wrote {path}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every command."""
     parser = argparse.ArgumentParser(
@@ -70,6 +121,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     build = sub.add_parser("build", help="build the negotiation workbook template")
     build.add_argument("--data", metavar="FILE", help="a data file instead of the built-in data")
+    build.add_argument(
+        "--lite", action="store_true", help="carry the functions inside it, for xlwings Lite"
+    )
     build.add_argument(
         "-o",
         "--output",
@@ -89,6 +143,38 @@ def build_parser() -> argparse.ArgumentParser:
         help="gap allowed between published and derived tc ranges (default 5%%)",
     )
     check.set_defaults(run=_check)
+
+    refresh = sub.add_parser(
+        "refresh", help="recompute every formula without Excel and store the values"
+    )
+    refresh.add_argument("book", metavar="BOOK", help="the workbook (.xlsx, .xlsm)")
+    refresh.add_argument("-o", "--output", metavar="OUT", help="write here instead of in place")
+    refresh.set_defaults(run=_refresh)
+
+    share = sub.add_parser(
+        "share", help="a copy safe to send: our cells as values, private cells removed"
+    )
+    share.add_argument("book", metavar="BOOK", help="the workbook (.xlsx, .xlsm)")
+    share.add_argument("-o", "--output", required=True, metavar="OUT")
+    share.add_argument(
+        "--keep-private",
+        action="store_true",
+        help="keep private cells (a copy for yourself); still store our functions as values",
+    )
+    share.set_defaults(run=_share)
+
+    extract = sub.add_parser(
+        "lite-extract", help="write the xlwings Lite code embedded in a workbook to a folder"
+    )
+    extract.add_argument("book", metavar="BOOK")
+    extract.add_argument("directory", metavar="DIR")
+    extract.set_defaults(run=_lite_extract)
+
+    render = sub.add_parser("render", help="pictures of the sheets through LibreOffice")
+    render.add_argument("book", metavar="BOOK", help="the workbook (.xlsx, .xlsm)")
+    render.add_argument("-o", "--output", required=True, metavar="OUT.pdf|OUT.png")
+    render.add_argument("--sheet", metavar="NAME", help="only this sheet (PNG: one picture)")
+    render.set_defaults(run=_render)
     return parser
 
 

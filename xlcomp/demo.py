@@ -77,8 +77,10 @@ def scenario_lines(guide: GuideData) -> list[tuple[str, list[Line]]]:
             target, region, level, bands, s.offer_base, s.offer_equity, s.offer_bonus_pct
         )
     ]
+    guide_target = ws.COUNTERTARGET(0.0, s.competing_tc)[1][0]
     counter = [
         Line("competing offer", _money(s.competing_tc)),
+        Line("guide's target (from the competing offer alone)", _money(guide_target)),
         Line("anchor (open with)", _money(anchor)),
         Line("target", _money(target)),
         Line("floor (walk away below)", _money(floor)),

@@ -102,6 +102,14 @@ def derived_tc(
     table: BandTable, region: str, level: str, company: str | None = None
 ) -> tuple[float, float]:
     """The tc range from the components: base × (1 + bonus) + equity, at each end."""
+    present = [c for c in PAY_COMPONENTS if table.matching(region, level, c)]
+    if present and len(present) < len(PAY_COMPONENTS):
+        missing = " or ".join(c for c in PAY_COMPONENTS if c not in present)
+        raise InputError(
+            "component",
+            f"the bands have no tc band for {region} / {level}, and no {missing} band "
+            "to derive it from",
+        )
     base, equity, bonus = (find_band(table, region, level, c, company) for c in PAY_COMPONENTS)
     return (
         base.min * (1 + bonus.min) + equity.min,

@@ -44,11 +44,7 @@ def from_mapping(raw: dict[str, Any], origin: str) -> GuideData:
     try:
         return GuideData.model_validate(data)
     except ValidationError as exc:
-        lines = []
-        for err in exc.errors():
-            loc = ".".join(str(p) for p in err["loc"] if p not in ("bands", "entries"))
-            loc = loc.replace("bands.", "bands[").replace("levels.", "levels[")
-            lines.append(f"{loc}: {err['msg']}")
+        lines = [f"{_where(err['loc'])}: {err['msg']}" for err in exc.errors()]
         raise DataError(f"{origin}: " + "; ".join(lines)) from None
 
 
@@ -62,3 +58,14 @@ def load_guide(path: str | Path | None = None) -> GuideData:
     except (OSError, UnicodeDecodeError) as exc:
         raise DataError(f"{p}: cannot read data file ({exc})") from None
     return parse_guide(text, str(p))
+
+
+def _where(loc: tuple[int | str, ...]) -> str:
+    """A pydantic error location as the data file spells it: ``bands[3].max``."""
+    parts = list(loc)
+    if len(parts) > 1 and (parts[0], parts[1]) in {("bands", "bands"), ("levels", "entries")}:
+        del parts[1]
+    text = ""
+    for part in parts:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text

@@ -41,8 +41,10 @@ def _columns(
         return {}, 0, [Problem("is empty: it needs a header row and at least one data row")]
     header = [_header_key(v) for v in rows[0]]
     if not any(h in known for h in header):
-        # No header: the template's column order.
+        # No header: the template's column order, when the range is wide enough.
         width = len(rows[0])
+        if width < len(required):
+            return {}, 0, [Problem(f"has no header row with the columns {', '.join(required)}")]
         return {name: i for i, name in enumerate(default_order) if i < width}, 0, []
     columns: dict[str, int] = {}
     for i, h in enumerate(header):

@@ -1,0 +1,99 @@
+"""Recalculate a workbook without Excel and store the results as cached values.
+
+``refresh_workbook("offer.xlsx")`` reads the package, evaluates every formula — Excel's
+own functions through the ``formulas`` library and our worksheet functions from
+``xlcomp.udfs`` — and writes the values into the sheet XML in place of the old cached
+ones. Every other part of the package (styles, charts, images, comments, macros, xlwings
+Lite code, names, tables, validations) is copied byte for byte, and the file is replaced
+atomically. Formulas that cannot be evaluated keep their old values and are listed in
+the report with their sheet and cell.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from xlcomp.ooxml import Package, write_package
+from xlcomp.refresh.book import read_book
+from xlcomp.refresh.engine import Engine, Failure
+from xlcomp.refresh.functions import default_udfs
+from xlcomp.refresh.patch import drop_full_calc_on_load, patch_sheet
+
+__all__ = ["Failure", "RefreshReport", "refresh_workbook"]
+
+
+@dataclass
+class RefreshReport:
+    """What a refresh did: formulas computed, cells changed, formulas that failed."""
+
+    path: Path
+    computed: int
+    changed: int
+    failed: list[Failure] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        """True when every formula was evaluated."""
+        return not self.failed
+
+    def summary(self) -> str:
+        """One line for the end of a command."""
+        line = (
+            f"{self.path}: {self.computed} formulas computed, {self.changed} cells "
+            f"updated in {self.seconds:.2f} s"
+        )
+        if self.failed:
+            line += f"; {len(self.failed)} could not be evaluated (first: {self.failed[0]})"
+        return line
+
+
+def refresh_workbook(
+    src: str | os.PathLike[str],
+    out: str | os.PathLike[str] | None = None,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+    functions: Mapping[str, Callable[..., Any]] | None = None,
+) -> RefreshReport:
+    """Recompute every formula of ``src`` and write it to ``out`` (default: in place).
+
+    ``progress(done, total)`` is called as formulas are evaluated. ``functions`` replaces
+    the worksheet functions registered by name (default: ``xlcomp.udfs.__all__``).
+    Raises :class:`~xlcomp.errors.WorkbookError` when the file cannot be read or written;
+    formulas that cannot be evaluated are reported in ``RefreshReport.failed``.
+    """
+    start = time.perf_counter()
+    target = Path(out) if out is not None else Path(src)
+    pkg = Package.open(src)
+    book = read_book(pkg)
+    udfs = {
+        k.upper(): v for k, v in (functions if functions is not None else default_udfs()).items()
+    }
+    engine = Engine(book, udfs)
+    engine.run(progress)
+    changed = 0
+    for sheet in book.sheets:
+        results = engine.results.get(sheet.index)
+        if not results:
+            continue
+        xml, n = patch_sheet(sheet, results)
+        if n:
+            pkg.parts[sheet.part] = xml
+            changed += n
+    wb = pkg.parts[book.workbook_part]
+    new_wb = drop_full_calc_on_load(wb)
+    if new_wb != wb:
+        pkg.parts[book.workbook_part] = new_wb
+    write_package(pkg, target)
+    return RefreshReport(
+        path=target,
+        computed=engine.computed,
+        changed=changed,
+        failed=list(engine.failures),
+        seconds=time.perf_counter() - start,
+    )

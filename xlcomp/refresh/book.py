@@ -1,0 +1,423 @@
+"""Read what recalculation needs from a workbook package, remembering where each cell is.
+
+Sheets are scanned as bytes: every ``<c>`` element is found with its exact byte span, so
+the patcher can later rewrite only the cells whose values change and leave every other
+byte of the part as it was. Before scanning, each part is checked by a parser that
+resolves no entities and reads no network (a DOCTYPE is refused outright: OOXML parts
+never carry one), so the scanner only ever sees well-formed, entity-free XML.
+
+Cached values are read as the engine's values: numbers as ``float``, text as ``str``,
+booleans as ``bool``, errors as formulas' ``XlError``, and a cell without value as
+``EMPTY``.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass, field
+from typing import Any
+from xml.etree.ElementTree import Element, ParseError
+
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import fromstring
+
+from xlcomp.errors import UnsafeWorkbookError, WorkbookError
+from xlcomp.ooxml import Package
+from xlcomp.refresh.parser import col_index
+from xlcomp.refresh.values import EMPTY, to_error
+
+NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+NS_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
+REL_OFFICE_DOC = "/officeDocument"
+REL_WORKSHEET = "/worksheet"
+REL_TABLE = "/table"
+REL_SHARED_STRINGS = "/sharedStrings"
+
+
+def parse_xml(data: bytes, where: str) -> Element:
+    """Parse one part safely: no DTD, no entities, no network (defusedxml)."""
+    try:
+        return fromstring(data, forbid_dtd=True)  # type: ignore[no-any-return]
+    except DefusedXmlException as exc:
+        raise UnsafeWorkbookError(f"{where}: a DTD or entity declaration is not allowed") from exc
+    except ParseError as exc:
+        raise WorkbookError(f"{where}: not well-formed XML ({exc})") from exc
+
+
+_ENTITY = re.compile(r"&(#x[0-9a-fA-F]+|#[0-9]+|amp|lt|gt|quot|apos);")
+_ENTITIES = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
+_XSTRING = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def unescape(text: str) -> str:
+    """XML character data -> text."""
+    if "&" not in text:
+        return text
+
+    def sub(m: re.Match[str]) -> str:
+        g = m.group(1)
+        if g[0] == "#":
+            return chr(int(g[2:], 16) if g[1] in "xX" else int(g[1:]))
+        return _ENTITIES[g]
+
+    return _ENTITY.sub(sub, text)
+
+
+def decode_xstring(text: str) -> str:
+    """Undo OOXML's ``_xHHHH_`` escapes of characters XML cannot hold."""
+    if "_x" not in text:
+        return text
+    return _XSTRING.sub(lambda m: chr(int(m.group(1), 16)), text)
+
+
+@dataclass(slots=True)
+class Cell:
+    """One ``<c>`` element: position, byte span in its part, cached value, formula."""
+
+    row: int
+    col: int
+    start: int
+    end: int
+    value: Any
+    formula: str | None = None
+    ftype: str | None = None
+    fref: str | None = None
+    si: int | None = None
+
+
+@dataclass
+class Row:
+    """One ``<row>`` element: its number, the span of its start tag, where it ends."""
+
+    number: int
+    tag_start: int
+    tag_end: int
+    self_closing: bool
+    content_end: int = -1
+
+
+@dataclass
+class Sheet:
+    """A worksheet: its cells, rows and the bytes they were read from."""
+
+    name: str
+    index: int
+    part: str
+    xml: bytes
+    prefix: bytes
+    cells: dict[tuple[int, int], Cell] = field(default_factory=dict)
+    rows: dict[int, Row] = field(default_factory=dict)
+    sheetdata_start: int = -1
+    sheetdata_end: int = -1
+    sheetdata_self_closing: bool = False
+    max_row: int = 0
+    max_col: int = 0
+
+
+@dataclass
+class Table:
+    """An Excel table (list object): where it is and its column names."""
+
+    name: str
+    sheet: int
+    r1: int
+    c1: int
+    r2: int
+    c2: int
+    header_rows: int
+    totals_rows: int
+    columns: list[str]
+
+    @property
+    def data_r1(self) -> int:
+        """First row of the data body."""
+        return self.r1 + self.header_rows
+
+    @property
+    def data_r2(self) -> int:
+        """Last row of the data body."""
+        return self.r2 - self.totals_rows
+
+
+@dataclass
+class DefinedName:
+    """A ``<definedName>``: its text and scope (None: the workbook)."""
+
+    name: str
+    text: str
+    local_sheet: int | None
+
+
+@dataclass
+class Book:
+    """Everything recalculation reads from a package."""
+
+    package: Package
+    workbook_part: str
+    sheet_names: list[str]
+    sheets: list[Sheet]
+    names: list[DefinedName]
+    tables: list[Table]
+
+
+def _rels(pkg: Package, part: str) -> list[tuple[str, str]]:
+    """(type, absolute target) of each relationship of ``part``."""
+    folder, base = posixpath.split(part)
+    rels_name = posixpath.join(folder, "_rels", base + ".rels")
+    data = pkg.parts.get(rels_name)
+    if data is None:
+        return []
+    root = parse_xml(data, rels_name)
+    out = []
+    for rel in root.iter(f"{{{NS_PKG_REL}}}Relationship"):
+        if rel.get("TargetMode") == "External":
+            continue
+        target = rel.get("Target", "")
+        if target.startswith("/"):
+            path = target.lstrip("/")
+        else:
+            path = posixpath.normpath(posixpath.join(folder, target))
+        out.append((rel.get("Type", ""), path))
+    return out
+
+
+_ROW_OR_CELL = (
+    rb"<%(p)srow\b(?P<rattrs>[^>]*?)(?P<rclose>/?)>"
+    rb"|</%(p)srow>"
+    rb"|<%(p)sc\b(?P<cattrs>[^>]*?)(?:/>|>(?P<inner>.*?)</%(p)sc>)"
+)
+_ROOT_PREFIX = re.compile(rb"<(\w+:)?worksheet\b")
+_ATTR = re.compile(rb"([\w:.-]+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
+_REF = re.compile(r"([A-Za-z]{1,3})(\d+)")
+
+
+def _attrs(raw: bytes) -> dict[bytes, bytes]:
+    return {
+        m.group(1): m.group(2) if m.group(2) is not None else m.group(3)
+        for m in _ATTR.finditer(raw)
+    }
+
+
+def split_ref(ref: str) -> tuple[int, int]:
+    """``"B3"`` -> (3, 2)."""
+    m = _REF.fullmatch(ref.replace("$", ""))
+    if m is None:
+        raise WorkbookError(f"bad cell reference {ref!r}")
+    return int(m.group(2)), col_index(m.group(1))
+
+
+def split_range(ref: str) -> tuple[int, int, int, int]:
+    """``"A1:C3"`` -> (1, 1, 3, 3); a single cell gives a 1x1 range."""
+    a, _, b = ref.partition(":")
+    r1, c1 = split_ref(a)
+    r2, c2 = split_ref(b) if b else (r1, c1)
+    return min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2)
+
+
+class _CellReader:
+    """Turns the inside of one ``<c>`` element into a value and a formula."""
+
+    def __init__(self, prefix: bytes, shared: list[str]) -> None:
+        p = re.escape(prefix)
+        self.f = re.compile(rb"<%sf\b([^>]*?)(?:/>|>(.*?)</%sf>)" % (p, p), re.S)
+        self.v = re.compile(rb"<%sv\b[^>]*?(?:/>|>(.*?)</%sv>)" % (p, p), re.S)
+        self.is_ = re.compile(rb"<%sis\b[^>]*>(.*?)</%sis>" % (p, p), re.S)
+        self.t = re.compile(rb"<%st\b[^>]*?(?:/>|>(.*?)</%st>)" % (p, p), re.S)
+        self.rph = re.compile(rb"<%srPh\b.*?</%srPh>" % (p, p), re.S)
+        self.shared = shared
+
+    def value(self, t: bytes | None, inner: bytes | None, where: str) -> Any:
+        if not inner:
+            return EMPTY
+        if t == b"inlineStr":
+            m = self.is_.search(inner)
+            if m is None:
+                return EMPTY
+            body = self.rph.sub(b"", m.group(1))
+            text = "".join(unescape((x.group(1) or b"").decode()) for x in self.t.finditer(body))
+            return decode_xstring(text)
+        m = self.v.search(inner)
+        if m is None:
+            return EMPTY
+        raw = unescape((m.group(1) or b"").decode())
+        if t is None or t == b"n":
+            if raw == "":
+                return EMPTY
+            try:
+                return float(raw)
+            except ValueError as exc:
+                raise WorkbookError(f"{where}: bad number {raw!r}") from exc
+        if t == b"s":
+            try:
+                return self.shared[int(raw)]
+            except (ValueError, IndexError) as exc:
+                raise WorkbookError(f"{where}: bad shared-string index {raw!r}") from exc
+        if t == b"b":
+            return raw.strip() in ("1", "true")
+        if t == b"e":
+            return to_error(raw)
+        return decode_xstring(raw)  # str, d
+
+
+def _scan_sheet(sheet: Sheet, shared: list[str]) -> None:
+    xml = sheet.xml
+    p = sheet.prefix
+    start_m = re.search(rb"<%ssheetData\b[^>]*?(/?)>" % re.escape(p), xml)
+    if start_m is None:
+        return
+    sheet.sheetdata_start = start_m.end()
+    if start_m.group(1):
+        sheet.sheetdata_self_closing = True
+        sheet.sheetdata_start = start_m.start()
+        sheet.sheetdata_end = start_m.end()
+        return
+    end = xml.find(b"</%ssheetData>" % p, start_m.end())
+    if end < 0:
+        raise WorkbookError(f"{sheet.part}: sheetData is not closed")
+    sheet.sheetdata_end = end
+    body_has_odd = (
+        xml.find(b"<!--", start_m.end(), end) >= 0
+        or xml.find(b"<![CDATA[", start_m.end(), end) >= 0
+    )
+    if body_has_odd:
+        raise WorkbookError(f"{sheet.part}: comments or CDATA inside sheetData are not supported")
+    scanner = re.compile(_ROW_OR_CELL % {b"p": re.escape(p)}, re.S)
+    reader = _CellReader(p, shared)
+    row_no = 0
+    col_no = 0
+    current: Row | None = None
+    cells = sheet.cells
+    for m in scanner.finditer(xml, start_m.end(), end):
+        rattrs = m.group("rattrs")
+        if rattrs is not None:
+            ra = _attrs(rattrs)
+            r = ra.get(b"r")
+            row_no = int(r) if r is not None else row_no + 1
+            col_no = 0
+            current = Row(row_no, m.start(), m.end(), bool(m.group("rclose")))
+            sheet.rows[row_no] = current
+            sheet.max_row = max(sheet.max_row, row_no)
+            continue
+        cattrs = m.group("cattrs")
+        if cattrs is None:  # </row>
+            if current is not None:
+                current.content_end = m.start()
+            continue
+        ca = _attrs(cattrs)
+        ref = ca.get(b"r")
+        if ref is not None:
+            row, col = split_ref(ref.decode())
+        else:
+            row, col = row_no, col_no + 1
+        col_no = col
+        inner = m.group("inner")
+        t = ca.get(b"t")
+        where = f"{sheet.name}!{ref.decode() if ref else (row, col)}"
+        cell = Cell(row, col, m.start(), m.end(), reader.value(t, inner, where))
+        if inner and b"<" in inner:
+            fm = reader.f.search(inner)
+            if fm is not None:
+                fa = _attrs(fm.group(1))
+                ftext = fm.group(2)
+                cell.formula = unescape(ftext.decode()) if ftext else None
+                ft = fa.get(b"t")
+                cell.ftype = ft.decode() if ft else "normal"
+                fr = fa.get(b"ref")
+                cell.fref = fr.decode() if fr else None
+                si = fa.get(b"si")
+                cell.si = int(si) if si is not None else None
+        cells[(row, col)] = cell
+        if col > sheet.max_col:
+            sheet.max_col = col
+        if row > sheet.max_row:
+            sheet.max_row = row
+
+
+def _shared_strings(pkg: Package, part: str | None) -> list[str]:
+    if part is None or part not in pkg.parts:
+        return []
+    root = parse_xml(pkg.parts[part], part)
+    out = []
+    t_tag, r_tag = f"{{{NS_MAIN}}}t", f"{{{NS_MAIN}}}r"
+    for si in root.iter(f"{{{NS_MAIN}}}si"):
+        text = []
+        for child in si:  # <t>, or runs <r><t>; phonetic runs <rPh> are not the text
+            if child.tag == t_tag:
+                text.append(child.text or "")
+            elif child.tag == r_tag:
+                text.extend(t.text or "" for t in child.iter(t_tag))
+        out.append(decode_xstring("".join(text)))
+    return out
+
+
+def _table(pkg: Package, part: str, sheet_index: int) -> Table:
+    root = parse_xml(pkg.parts[part], part)
+    name = root.get("displayName") or root.get("name") or ""
+    r1, c1, r2, c2 = split_range(root.get("ref", "A1"))
+    cols = [c.get("name", "") for c in root.iter(f"{{{NS_MAIN}}}tableColumn")]
+    return Table(
+        name=name,
+        sheet=sheet_index,
+        r1=r1,
+        c1=c1,
+        r2=r2,
+        c2=c2,
+        header_rows=int(root.get("headerRowCount", "1")),
+        totals_rows=int(root.get("totalsRowCount", "0")),
+        columns=cols,
+    )
+
+
+def read_book(pkg: Package) -> Book:
+    """Read sheets, cells, shared strings, tables and defined names of ``pkg``."""
+    office = [t for ty, t in _rels(pkg, "") if ty.endswith(REL_OFFICE_DOC)]
+    wb_part = office[0] if office else "xl/workbook.xml"
+    if wb_part not in pkg.parts:
+        raise WorkbookError(f"{pkg.path}: no workbook part ({wb_part})")
+    root = parse_xml(pkg.parts[wb_part], wb_part)
+    rels = {}
+    folder = posixpath.dirname(wb_part)
+    rels_name = posixpath.join(folder, "_rels", posixpath.basename(wb_part) + ".rels")
+    if rels_name in pkg.parts:
+        for rel in parse_xml(pkg.parts[rels_name], rels_name).iter(f"{{{NS_PKG_REL}}}Relationship"):
+            target = rel.get("Target", "")
+            path = (
+                target.lstrip("/")
+                if target.startswith("/")
+                else posixpath.normpath(posixpath.join(folder, target))
+            )
+            rels[rel.get("Id")] = (rel.get("Type", ""), path)
+    ss_part = next((p for ty, p in rels.values() if ty.endswith(REL_SHARED_STRINGS)), None)
+    shared = _shared_strings(pkg, ss_part)
+
+    sheet_names: list[str] = []
+    sheets: list[Sheet] = []
+    tables: list[Table] = []
+    for i, el in enumerate(root.iter(f"{{{NS_MAIN}}}sheet")):
+        name = el.get("name", "")
+        sheet_names.append(name)
+        rel_type, part = rels.get(el.get(f"{{{NS_REL}}}id"), ("", ""))
+        if not rel_type.endswith(REL_WORKSHEET) or part not in pkg.parts:
+            continue  # chartsheets, dialog sheets: no cells
+        xml = pkg.parts[part]
+        parse_xml(xml, part)  # well-formed and entity-free before the byte scan
+        pm = _ROOT_PREFIX.search(xml)
+        prefix = pm.group(1) if pm and pm.group(1) else b""
+        sheet = Sheet(name=name, index=i, part=part, xml=xml, prefix=prefix)
+        _scan_sheet(sheet, shared)
+        sheets.append(sheet)
+        for ty, tpart in _rels(pkg, part):
+            if ty.endswith(REL_TABLE) and tpart in pkg.parts:
+                tables.append(_table(pkg, tpart, i))
+
+    names = []
+    for dn in root.iter(f"{{{NS_MAIN}}}definedName"):
+        local = dn.get("localSheetId")
+        names.append(
+            DefinedName(
+                dn.get("name", ""), dn.text or "", int(local) if local is not None else None
+            )
+        )
+    return Book(pkg, wb_part, sheet_names, sheets, names, tables)

@@ -1,0 +1,87 @@
+"""Which Python function computes each function name found in a formula.
+
+Native Excel functions come from the ``formulas`` package (its implementations follow
+Excel's semantics: ROUND halves away from zero, SUM skips text in ranges, errors
+propagate). Its modules are imported only when a workbook uses a name they hold: the
+statistics module alone pulls in scipy and costs most of a second.
+
+Our worksheet functions (``xlcomp.udfs.__all__``) are matched case-insensitively, with or
+without the ``_xludf.`` prefix Excel writes for functions it does not know.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+from collections.abc import Callable, Mapping
+from typing import Any
+
+# Cheap modules first; the rest (scipy, dateutil-heavy) only when a name is missing.
+_CHEAP = (".math", ".logic", ".info", ".text", ".look", ".date")
+_COSTLY = (".stat", ".financial", ".eng", ".comp", ".google")
+_PREFIXES = ("_XLFN._XLWS.", "_XLFN.", "_XLWS.", "_XLUDF.")
+
+_loaded: dict[str, Any] = {}
+_loaded_modules: set[str] = set()
+
+
+def _load(modules: tuple[str, ...]) -> None:
+    for name in modules:
+        if name in _loaded_modules:
+            continue
+        mod = importlib.import_module(name, "formulas.functions")
+        _loaded.update(mod.FUNCTIONS)
+        _loaded_modules.add(name)
+
+
+def bare_name(name: str) -> str:
+    """``_xlfn.XLOOKUP`` -> ``XLOOKUP``; upper case."""
+    up = name.upper()
+    for p in _PREFIXES:
+        if up.startswith(p):
+            return up[len(p) :]
+    return up
+
+
+def native(name: str) -> Callable[..., Any] | None:
+    """formulas' implementation of Excel function ``name``, or None if it has none."""
+    from formulas.functions import not_implemented
+
+    up = name.upper()
+    candidates = (up, bare_name(up), "_XLFN." + bare_name(up))
+    for modules in (_CHEAP, _COSTLY):
+        _load(modules)
+        for cand in candidates:
+            f = _loaded.get(cand)
+            if isinstance(f, dict):
+                extra = f.get("extra_inputs") or {}
+                f = f.get("function")
+                if extra and f is not None:
+                    # Impure functions (INDEX, NOW, RAND) take formulas' "compiling" flag
+                    # and other extra inputs first; at evaluation time they are False.
+                    f = functools.partial(f, *extra.values())
+            if f is not None and f is not not_implemented:
+                return f
+    return None
+
+
+def default_udfs() -> dict[str, Callable[..., Any]]:
+    """Our worksheet functions by upper-case name (empty if ``xlcomp.udfs`` is missing)."""
+    try:
+        mod = importlib.import_module("xlcomp.udfs")
+    except ModuleNotFoundError as exc:
+        if exc.name not in ("xlcomp.udfs",):
+            raise
+        return {}
+    return {n.upper(): getattr(mod, n) for n in getattr(mod, "__all__", [])}
+
+
+def udf_lookup(udfs: Mapping[str, Callable[..., Any]], name: str) -> Callable[..., Any] | None:
+    """Our function called ``name`` as written in a formula, if it is one of ours."""
+    up = name.upper()
+    if up in udfs:
+        return udfs[up]
+    bare = bare_name(up)
+    if bare in udfs:
+        return udfs[bare]
+    return None

@@ -1,0 +1,181 @@
+"""Write computed values into a sheet's XML, touching nothing but the cells that change.
+
+A formula cell ``<c r="C2" s="3"><f>A2*2</f><v>4</v></c>`` whose new value is 6 becomes
+``<c r="C2" s="3"><f>A2*2</f><v>6</v></c>``: the start tag keeps its attributes except
+the type ``t`` (set to ``str``, ``b`` or ``e`` for text, booleans and errors, absent for
+numbers), the ``<f>`` element and anything after ``<v>`` stay as they were, and every byte
+outside the changed ``<c>`` elements is copied. A cell whose cached value already equals
+the new one is not touched at all. Cells of a spilled array formula that the file does
+not hold yet are inserted in column order into their row (the row is created if needed).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from xlcomp.refresh.book import Sheet
+from xlcomp.refresh.engine import cell_name
+from xlcomp.refresh.values import EMPTY, XlError
+
+_T_ATTR = re.compile(rb"\s+t\s*=\s*(?:\"[^\"]*\"|'[^']*')")
+_CTRL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\r]|_(?=x[0-9A-Fa-f]{4}_)")
+
+
+def format_number(v: float) -> str:
+    """A number as Excel writes it: integers without ``.0``, else the shortest repr."""
+    if v.is_integer() and abs(v) < 1e16:
+        return str(int(v))
+    return repr(v)
+
+
+def _escape(text: str) -> bytes:
+    text = _CTRL.sub(lambda m: f"_x{ord(m.group(0)):04X}_", text)
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return text.encode("utf-8")
+
+
+def serialize(v: Any) -> tuple[bytes | None, bytes]:
+    """(cell type ``t``, ``<v>`` text) of an engine value."""
+    if isinstance(v, bool):
+        return b"b", b"1" if v else b"0"
+    if isinstance(v, float):
+        return None, format_number(v).encode()
+    if isinstance(v, XlError):
+        return b"e", str(v).encode()
+    if v is EMPTY or v is None:
+        return None, b"0"
+    return b"str", _escape(str(v))
+
+
+def same_value(old: Any, new: Any) -> bool:
+    """True when a cached value already is the new value (same type, same value)."""
+    if type(old) is not type(new):
+        return False
+    if isinstance(new, XlError):
+        return str(old) == str(new)
+    return bool(old == new)
+
+
+def _new_element(sheet: Sheet, old: bytes, t: bytes | None, v: bytes) -> bytes:
+    p = sheet.prefix
+    end_tag = old.index(b">")
+    self_closing = old[end_tag - 1 : end_tag] == b"/"
+    attrs = old[len(p) + 2 : end_tag - 1 if self_closing else end_tag]
+    old_t = _T_ATTR.search(attrs)
+    if t is None and old_t is not None and old_t.group(0).split(b"=")[1].strip(b"\"' ") == b"n":
+        pass  # t="n" (as LibreOffice writes) already says number: keep the bytes
+    else:
+        attrs = _T_ATTR.sub(b"", attrs)
+    if t is not None:
+        attrs = attrs.rstrip() + b' t="' + t + b'"'
+    inner = b"" if self_closing else old[end_tag + 1 : -(len(p) + 4)]
+    v_el = b"<%sv>%s</%sv>" % (p, v, p)
+    v_re = re.compile(rb"<%sv\b[^>]*?(?:/>|>.*?</%sv>)" % (re.escape(p), re.escape(p)), re.S)
+    if v_re.search(inner):
+        inner = v_re.sub(lambda m: v_el, inner, count=1)
+    else:
+        inner = re.sub(rb"<%sis\b.*?</%sis>" % (re.escape(p), re.escape(p)), b"", inner, flags=re.S)
+        f_re = re.compile(rb"<%sf\b[^>]*?(?:/>|>.*?</%sf>)" % (re.escape(p), re.escape(p)), re.S)
+        m = f_re.search(inner)
+        at = m.end() if m else 0
+        inner = inner[:at] + v_el + inner[at:]
+    return b"<%sc%s>%s</%sc>" % (p, attrs, inner, p)
+
+
+def patch_sheet(sheet: Sheet, results: dict[tuple[int, int], Any]) -> tuple[bytes, int]:
+    """The sheet's XML with ``results`` written in, and how many cells changed."""
+    p = sheet.prefix
+    edits: list[tuple[int, int, bytes]] = []
+    missing: dict[int, list[tuple[int, bytes]]] = {}
+    changed = 0
+    for (row, col), value in sorted(results.items()):
+        t, v = serialize(value)
+        cell = sheet.cells.get((row, col))
+        if cell is not None:
+            if same_value(cell.value, value) and (cell.value is not EMPTY):
+                continue
+            old = sheet.xml[cell.start : cell.end]
+            edits.append((cell.start, cell.end, _new_element(sheet, old, t, v)))
+        else:
+            ta = b' t="' + t + b'"' if t is not None else b""
+            el = b'<%sc r="%s"%s><%sv>%s</%sv></%sc>' % (
+                p,
+                cell_name(row, col).encode(),
+                ta,
+                p,
+                v,
+                p,
+                p,
+            )
+            missing.setdefault(row, []).append((col, el))
+        changed += 1
+    if missing:
+        edits.extend(_insertions(sheet, missing))
+    if not edits:
+        return sheet.xml, 0
+    edits.sort(key=lambda e: (e[0], e[1]))
+    out, pos = [], 0
+    for start, end, data in edits:
+        out.append(sheet.xml[pos:start])
+        out.append(data)
+        pos = end
+    out.append(sheet.xml[pos:])
+    return b"".join(out), changed
+
+
+def _insertions(
+    sheet: Sheet, missing: dict[int, list[tuple[int, bytes]]]
+) -> list[tuple[int, int, bytes]]:
+    p = sheet.prefix
+    edits: list[tuple[int, int, bytes]] = []
+    by_row: dict[int, list[tuple[int, int]]] = {}
+    for (r, c), cell in sheet.cells.items():
+        by_row.setdefault(r, []).append((c, cell.start))
+    new_rows: list[tuple[int, bytes]] = []
+    for row, items in sorted(missing.items()):
+        items.sort()
+        rec = sheet.rows.get(row)
+        if rec is None:
+            new_rows.append(
+                (row, b'<%srow r="%d">%s</%srow>' % (p, row, b"".join(el for _, el in items), p))
+            )
+            continue
+        if rec.self_closing:
+            tag = sheet.xml[rec.tag_start : rec.tag_end]
+            opened = tag[:-2].rstrip() + b">"
+            edits.append(
+                (
+                    rec.tag_start,
+                    rec.tag_end,
+                    opened + b"".join(el for _, el in items) + b"</%srow>" % p,
+                )
+            )
+            continue
+        existing = sorted(by_row.get(row, []))
+        for col, el in items:
+            at = next((start for c, start in existing if c > col), rec.content_end)
+            edits.append((at, at, el))
+    if new_rows:
+        rows_sorted = sorted(sheet.rows.values(), key=lambda r: r.number)
+        if sheet.sheetdata_self_closing:
+            body = b"".join(el for _, el in new_rows)
+            tag = sheet.xml[sheet.sheetdata_start : sheet.sheetdata_end]
+            opened = tag[:-2].rstrip() + b">"
+            edits.append(
+                (sheet.sheetdata_start, sheet.sheetdata_end, opened + body + b"</%ssheetData>" % p)
+            )
+        else:
+            for row, el in new_rows:
+                at = next((r.tag_start for r in rows_sorted if r.number > row), sheet.sheetdata_end)
+                edits.append((at, at, el))
+    return edits
+
+
+_CALC_PR = re.compile(rb"<(?:\w+:)?calcPr\b[^>]*>")
+_FULL_CALC = re.compile(rb"\s+fullCalcOnLoad\s*=\s*(?:\"[^\"]*\"|'[^']*')")
+
+
+def drop_full_calc_on_load(workbook_xml: bytes) -> bytes:
+    """The workbook part without ``fullCalcOnLoad`` (so viewers show stored values)."""
+    return _CALC_PR.sub(lambda m: _FULL_CALC.sub(b"", m.group(0)), workbook_xml, count=1)

@@ -56,13 +56,10 @@ class Book:
         return self.guide.scenario.company or self.guide.meta.company
 
     def name(self, name: str, sheet: str, ref: str) -> str:
-        """Define ``name`` as ``sheet!ref`` (made absolute; ``ref`` may list several ranges
-        separated by spaces, giving a union); returns ``name``."""
+        """Define ``name`` as ``sheet!ref`` (one range, made absolute); returns ``name``."""
         if name in self.names:
             raise ValueError(f"defined name {name!r} is defined twice")
-        target = ",".join(
-            f"{quote_sheetname(sheet)}!{absolute_coordinate(part)}" for part in ref.split()
-        )
+        target = f"{quote_sheetname(sheet)}!{absolute_coordinate(ref)}"
         self.wb.defined_names[name] = DefinedName(name, attr_text=target)
         self.names[name] = target
         return name

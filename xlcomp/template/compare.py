@@ -11,8 +11,9 @@ options, price, strike) and a risk discount; the sheet computes with our functio
 
 "This offer" links to the Offer sheet: its grant is ``offer_grant`` in $1 units. The
 other columns hold example numbers (competing offer 1 adds up to the data's competing
-offer) and are private: ``private_compare_offer_1``, ``private_compare_offer_2`` and
-``private_compare_current`` name them. A column whose base is cleared stays blank.
+offer) and are private: ``private_compare_offer_1_inputs`` / ``…_results`` (likewise
+``private_compare_offer_2_*`` and ``private_compare_current_*``) name them. A column
+whose base is cleared stays blank.
 """
 
 from __future__ import annotations
@@ -174,7 +175,8 @@ def write_compare(book: Book) -> Worksheet:
                     fmts.get(row),
                     align="right",
                 )
-        book.name(name, SHEET, f"{col}5:{col}14 {col}16:{col}25")
+        book.name(f"{name}_inputs", SHEET, f"{col}5:{col}14")
+        book.name(f"{name}_results", SHEET, f"{col}16:{col}25")
     for col in COLUMNS:
         styles.put(
             ws,

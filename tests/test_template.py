@@ -118,6 +118,19 @@ def test_golden_snapshot_is_current() -> None:
         pytest.fail(f"the template changed; if intended, run {UPDATE_COMMAND}\n{diff}")
 
 
+def test_build_lite_adds_the_lite_code(tmp_path: Path) -> None:
+    """`xlcomp build --lite` writes the template with the xlwings Lite parts in it."""
+    from xlcomp.cli import main
+    from xlcomp.lite import has_lite
+    from xlcomp.ooxml import Package
+
+    out = tmp_path / "lite.xlsx"
+    assert main(["build", "--lite", "-o", str(out)]) == 0
+    pkg = Package.open(out)
+    assert has_lite(pkg)
+    assert "xl/worksheets/sheet4.xml" in pkg.parts  # the Offer sheet is still there
+
+
 def test_write_template_writes_the_built_bytes(
     guide: GuideData, data: bytes, tmp_path: Path
 ) -> None:

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 
+from xlcomp import libreoffice
 from xlcomp.core.guide import load_guide
 from xlcomp.core.models import GuideData
 from xlcomp.template import SHEETS, build_bytes, workbook_bytes
@@ -31,33 +30,25 @@ HEADINGS = {
 CSV_FILTER = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1"
 
 
-def _soffice() -> str:
-    exe = shutil.which("soffice") or shutil.which("libreoffice")
-    if exe is None:
-        message = "LibreOffice is not installed (apt-get install libreoffice-calc-nogui)"
-        if os.environ.get("CI"):
-            pytest.fail(message, pytrace=False)
-        pytest.skip(message)
-    return exe
-
-
-def _convert(book: Path, target: str, out: Path, profile: Path) -> None:
-    """One LibreOffice conversion, in its own user profile (parallel runs do not clash)."""
-    subprocess.run(
-        [
-            _soffice(),
-            f"-env:UserInstallation={profile.as_uri()}",
-            "--headless",
-            "--convert-to",
-            target,
-            "--outdir",
-            str(out),
-            str(book),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
+def _convert_all_sheets_to_csv(book: Path, out: Path) -> None:
+    """One LibreOffice conversion writing every sheet as ``<book>-<sheet>.csv``."""
+    with libreoffice.profile() as user:
+        subprocess.run(
+            [
+                libreoffice.soffice(),
+                f"-env:UserInstallation={user}",
+                "--headless",
+                "--norestore",
+                "--convert-to",
+                CSV_FILTER,
+                "--outdir",
+                str(out),
+                str(book),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=180,
+        )
 
 
 @pytest.fixture(scope="module")
@@ -72,8 +63,7 @@ def pdf(tmp_path_factory: pytest.TempPathFactory, guide: GuideData) -> Path:
     work = tmp_path_factory.mktemp("pdf")
     book = work / "negotiation.xlsx"
     book.write_bytes(build_bytes(guide))
-    _convert(book, "pdf", work, work / "profile")
-    return work / "negotiation.pdf"
+    return libreoffice.convert(book, "pdf", work)
 
 
 def _page_count(pdf: Path) -> int:
@@ -131,7 +121,7 @@ def sheets_csv(
     probe["A5"] = "=INDEX(Bands[[#All]],1,4)"
     book = work / "probed.xlsx"
     book.write_bytes(workbook_bytes(wb))
-    _convert(book, CSV_FILTER, work, work / "profile")
+    _convert_all_sheets_to_csv(book, work)
     out = {}
     for name in [*SHEETS, "Probe"]:
         path = work / f"probed-{name}.csv"

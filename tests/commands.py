@@ -39,6 +39,8 @@ class Command:
     """'nothing', 'in-place' (replaces BOOK) or 'copy' (writes OUT)."""
     accepts_minimal: bool = True
     """Whether it succeeds on the minimal benign workbook (``check`` would not: no tables)."""
+    edits: bool = False
+    """Whether its output differs from its input on purpose (``share`` adds a note)."""
 
 
 COMMANDS: list[Command] = [
@@ -47,6 +49,19 @@ COMMANDS: list[Command] = [
         "selfcheck-rewrite", lambda book, out: [*SELFCHECK, "--rewrite", str(book)], "in-place"
     ),
     Command("selfcheck-copy", lambda book, out: [*SELFCHECK, str(book), "-o", str(out)], "copy"),
+    Command("refresh", lambda book, out: [*XLCOMP, "refresh", str(book)], "in-place"),
+    Command(
+        "refresh-copy", lambda book, out: [*XLCOMP, "refresh", str(book), "-o", str(out)], "copy"
+    ),
+    Command(
+        "share", lambda book, out: [*XLCOMP, "share", str(book), "-o", str(out)], "copy", edits=True
+    ),
+    Command(
+        "render",
+        lambda book, out: [*XLCOMP, "render", str(book), "-o", str(out.with_suffix(".pdf"))],
+        "nothing",
+        accepts_minimal=False,
+    ),
 ]
 
 

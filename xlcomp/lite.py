@@ -36,7 +36,7 @@ from defusedxml import ElementTree as SafeET
 
 from xlcomp.errors import WorkbookError
 from xlcomp.lite_codegen import generate_lite_code
-from xlcomp.ooxml import Package, atomic_write_bytes, write_package
+from xlcomp.ooxml import Package, atomic_write_bytes, open_workbook, write_package
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping
@@ -417,11 +417,11 @@ def build_lite(src_xlsx: str | os.PathLike[str], out_xlsx: str | os.PathLike[str
     ``src_xlsx`` is any built workbook (``xlcomp build``); the result opens in Excel with
     the free xlwings Lite add-in and needs nothing else. ``out_xlsx`` may be ``src_xlsx``.
     """
-    pkg = Package.open(src_xlsx)
+    pkg = open_workbook(src_xlsx)
     add_lite_parts(pkg, generate_lite_code(), lite_requirements())
     write_package(pkg, out_xlsx)
 
 
 def lite_extract(book: str | os.PathLike[str], directory: str | os.PathLike[str]) -> list[Path]:
     """``xlcomp lite-extract BOOK DIR``: write the Lite code of ``book`` into ``directory``."""
-    return write_lite_files(extract_lite(Package.open(book)), directory)
+    return write_lite_files(extract_lite(open_workbook(book)), directory)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from xlcomp.errors import WorkbookError, XlcompError
 from xlcomp.libreoffice import convert, pdftoppm
-from xlcomp.ooxml import Package
+from xlcomp.ooxml import open_workbook
 from xlcomp.share import share_workbook
 
 PDF_FILTER = 'pdf:calc_pdf_Export:{"SinglePageSheets":{"type":"boolean","value":"true"}}'
@@ -26,7 +26,7 @@ def sheet_names(book: Path) -> list[str]:
     """The workbook's visible sheet names, in order (the PDF's page order)."""
     import re
 
-    pkg = Package.open(book)
+    pkg = open_workbook(book)
     xml = pkg.parts.get("xl/workbook.xml", b"").decode("utf-8", "replace")
     names = []
     for m in re.finditer(r"<(?:\w+:)?sheet\b([^>]*)/?>", xml):

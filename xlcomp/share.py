@@ -37,7 +37,7 @@ from typing import Any
 
 from xlcomp.core.script import format_money
 from xlcomp.errors import WorkbookError
-from xlcomp.ooxml import Package, write_package
+from xlcomp.ooxml import Package, open_workbook, write_package
 from xlcomp.refresh import parser as fx
 from xlcomp.refresh import refresh_workbook
 from xlcomp.refresh.book import NS_MAIN, Book, Sheet, parse_xml, read_book
@@ -523,7 +523,7 @@ def share_workbook(
     with tempfile.TemporaryDirectory(prefix="xlcomp-share-") as tmp:
         refreshed = Path(tmp) / ("refreshed" + src.suffix.lower())
         refresh = refresh_workbook(src, refreshed)
-        pkg = Package.open(refreshed)
+        pkg = open_workbook(refreshed)
     pkg.path = out
     book = read_book(pkg)
     found = analyse(pkg)

@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from xlcomp.ooxml import Package, write_package
+from xlcomp.errors import WorkbookError
+from xlcomp.ooxml import open_workbook, write_package
 from xlcomp.refresh.book import read_book
 from xlcomp.refresh.engine import Engine, Failure
 from xlcomp.refresh.functions import default_udfs
@@ -69,8 +70,13 @@ def refresh_workbook(
     """
     start = time.perf_counter()
     target = Path(out) if out is not None else Path(src)
-    pkg = Package.open(src)
-    book = read_book(pkg)
+    pkg = open_workbook(src)
+    try:
+        book = read_book(pkg)
+    except WorkbookError as exc:
+        if str(src) in str(exc):
+            raise
+        raise type(exc)(f"{src}: {exc}") from None
     udfs = {
         k.upper(): v for k, v in (functions if functions is not None else default_udfs()).items()
     }

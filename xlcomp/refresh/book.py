@@ -17,13 +17,10 @@ import posixpath
 import re
 from dataclasses import dataclass, field
 from typing import Any
-from xml.etree.ElementTree import Element, ParseError
 
-from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import fromstring
-
-from xlcomp.errors import UnsafeWorkbookError, WorkbookError
+from xlcomp.errors import WorkbookError
 from xlcomp.ooxml import Package
+from xlcomp.ooxml import parse as ooxml_parse
 from xlcomp.refresh.parser import col_index
 from xlcomp.refresh.values import EMPTY, to_error
 
@@ -36,14 +33,10 @@ REL_TABLE = "/table"
 REL_SHARED_STRINGS = "/sharedStrings"
 
 
-def parse_xml(data: bytes, where: str) -> Element:
-    """Parse one part safely: no DTD, no entities, no network (defusedxml)."""
-    try:
-        return fromstring(data, forbid_dtd=True)  # type: ignore[no-any-return]
-    except DefusedXmlException as exc:
-        raise UnsafeWorkbookError(f"{where}: a DTD or entity declaration is not allowed") from exc
-    except ParseError as exc:
-        raise WorkbookError(f"{where}: not well-formed XML ({exc})") from exc
+def parse_xml(data: bytes, where: str) -> Any:
+    """Parse one part safely: no DTD, no entities, no network, bounded depth (lxml,
+    hardened as :mod:`xlcomp.ooxml.xml` sets it up)."""
+    return ooxml_parse(data, part=where)
 
 
 _ENTITY = re.compile(r"&(#x[0-9a-fA-F]+|#[0-9]+|amp|lt|gt|quot|apos);")

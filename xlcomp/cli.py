@@ -88,9 +88,6 @@ def _share(args: argparse.Namespace) -> int:
     report = share_workbook(args.book, args.output, keep_private=args.keep_private)
     for failure in report.refresh_failures:
         print(f"xlcomp: cannot evaluate {failure}", file=sys.stderr)
-    if report.private or report.derived:
-        print(f"removed private cells: {', '.join(report.private) or 'none'}")
-        print(f"removed derived cells: {', '.join(report.derived) or 'none'}")
     if report.scrubbed:
         print(f"scrubbed parts: {', '.join(report.scrubbed)}")
     print(f"note: {report.note}")

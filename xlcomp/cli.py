@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
 from collections.abc import Sequence
 
 from xlcomp.errors import XlcompError
@@ -18,7 +19,7 @@ EXIT_ERROR = 2
 
 def _demo(args: argparse.Namespace) -> int:
     from xlcomp.core.guide import load_guide
-    from xlcomp.demo import render, scenario_lines
+    from xlcomp.demo import build_and_refresh, render, scenario_lines, workbook_lines
 
     guide = load_guide(args.data)
     s = guide.scenario
@@ -29,6 +30,10 @@ def _demo(args: argparse.Namespace) -> int:
         f"{s.competing_tc:,.0f}; floor {s.floor:,.0f}"
     )
     print(render(scenario_lines(guide)))
+    folder = tempfile.mkdtemp(prefix="xlcomp-demo-")
+    run = build_and_refresh(guide, folder)
+    print(render([(f"The workbook, built and refreshed — {run.summary}", workbook_lines(run))]))
+    print(f"\nThe workbook is at {run.path} (open it in Excel or LibreOffice).")
     return 0
 
 

@@ -77,3 +77,21 @@ def test_refresh_command_on_a_text_file(tmp_path: Path, capsys: object) -> None:
     err = capsys.readouterr().err  # type: ignore[attr-defined]
     assert str(src) in err and "Traceback" not in err
     assert not (tmp_path / "o.xlsx").exists()
+
+
+def test_demo_builds_and_refreshes_the_workbook(capsys: object) -> None:
+    """The demo builds the template, refreshes it and reads the same numbers back."""
+    assert main(["demo"]) == 0
+    out = capsys.readouterr().out  # type: ignore[attr-defined]
+    section = out[out.index("The workbook, built and refreshed") :]
+    assert "could not be evaluated" not in section
+    for name, exp in [
+        ("offer_tc", "$356,000"),  # 240,000 + 80,000 + 36,000
+        ("private_counter_target", "$373,800"),  # 356,000 × 1.05
+        ("private_split_signon", "$7,050"),  # 373,800 − 366,750
+        ("private_verdict", "counter"),
+    ]:
+        line = next(line for line in section.splitlines() if f"[{name}]" in line)
+        assert line.rstrip().endswith(exp), line
+    path = Path(out.split("The workbook is at ")[1].split(" (open")[0])
+    assert path.exists() and path.suffix == ".xlsx"

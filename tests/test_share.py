@@ -129,7 +129,8 @@ def test_note_on_guide(shared: tuple[Path, Path, Path]) -> None:
     guide = openpyxl.load_workbook(out)["Guide"]
     notes = [c.value for c in guide["A"] if c.value and "xlcomp share" in str(c.value)]
     assert len(notes) == 1
-    assert "2 private cells (Offer!B4,B5)" in notes[0] and "UTC" in notes[0]
+    assert "removed 2 private inputs (Offer!B4:B5)" in notes[0] and "UTC" in notes[0]
+    assert "6 cells computed from them (Offer!B8:B12,B14)" in notes[0]
 
 
 def test_lossless_against_refreshed(shared: tuple[Path, Path, Path]) -> None:

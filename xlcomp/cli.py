@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
 from collections.abc import Sequence
 
 from xlcomp.errors import XlcompError
@@ -18,7 +19,7 @@ EXIT_ERROR = 2
 
 def _demo(args: argparse.Namespace) -> int:
     from xlcomp.core.guide import load_guide
-    from xlcomp.demo import render, scenario_lines
+    from xlcomp.demo import build_and_refresh, render, scenario_lines, workbook_lines
 
     guide = load_guide(args.data)
     s = guide.scenario
@@ -29,7 +30,38 @@ def _demo(args: argparse.Namespace) -> int:
         f"{s.competing_tc:,.0f}; floor {s.floor:,.0f}"
     )
     print(render(scenario_lines(guide)))
+    folder = tempfile.mkdtemp(prefix="xlcomp-demo-")
+    run = build_and_refresh(guide, folder)
+    print(render([(f"The workbook, built and refreshed — {run.summary}", workbook_lines(run))]))
+    print(f"\nThe workbook is at {run.path} (open it in Excel or LibreOffice).")
     return 0
+
+
+def _build(args: argparse.Namespace) -> int:
+    from xlcomp.core.guide import load_guide
+    from xlcomp.template import write_template
+
+    path = write_template(load_guide(args.data), args.output)
+    if args.lite:
+        from xlcomp.lite import build_lite
+
+        build_lite(path, path)
+    print(f"wrote {path}")
+    return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    from xlcomp.check_book import check_workbook
+    from xlcomp.core.values import to_rate
+
+    report = check_workbook(args.book, to_rate(args.tolerance, "--tolerance"))
+    if args.json:
+        print(report.to_json())
+    else:
+        for finding in report.findings:
+            print(finding)
+        print(report.summary(), file=sys.stderr if report.findings else sys.stdout)
+    return EXIT_PROBLEMS if report.findings else 0
 
 
 def _render(args: argparse.Namespace) -> int:
@@ -61,9 +93,6 @@ def _share(args: argparse.Namespace) -> int:
     report = share_workbook(args.book, args.output, keep_private=args.keep_private)
     for failure in report.refresh_failures:
         print(f"xlcomp: cannot evaluate {failure}", file=sys.stderr)
-    if report.private or report.derived:
-        print(f"removed private cells: {', '.join(report.private) or 'none'}")
-        print(f"removed derived cells: {', '.join(report.derived) or 'none'}")
     if report.scrubbed:
         print(f"scrubbed parts: {', '.join(report.scrubbed)}")
     print(f"note: {report.note}")
@@ -91,6 +120,31 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="the guide's scenario on the built-in data")
     demo.add_argument("--data", metavar="FILE", help="a data file instead of the built-in data")
     demo.set_defaults(run=_demo)
+
+    build = sub.add_parser("build", help="build the negotiation workbook template")
+    build.add_argument("--data", metavar="FILE", help="a data file instead of the built-in data")
+    build.add_argument(
+        "--lite", action="store_true", help="carry the functions inside it, for xlwings Lite"
+    )
+    build.add_argument(
+        "-o",
+        "--output",
+        metavar="OUT",
+        default="negotiation.xlsx",
+        help="where to write it (default: negotiation.xlsx)",
+    )
+    build.set_defaults(run=_build)
+
+    check = sub.add_parser("check", help="validate the Bands and Levels tables of a workbook")
+    check.add_argument("book", metavar="BOOK", help="the workbook (.xlsx)")
+    check.add_argument("--json", action="store_true", help="print the problems as JSON")
+    check.add_argument(
+        "--tolerance",
+        default="5%",
+        metavar="RATE",
+        help="gap allowed between published and derived tc ranges (default 5%%)",
+    )
+    check.set_defaults(run=_check)
 
     refresh = sub.add_parser(
         "refresh", help="recompute every formula without Excel and store the values"

@@ -24,8 +24,12 @@ class Line:
     value: str
 
 
+def _is_number(v: Any) -> bool:
+    return isinstance(v, int | float) and not isinstance(v, bool)
+
+
 def _money(v: Any) -> str:
-    return f"${v:,.0f}" if isinstance(v, float) else str(v)
+    return f"${v:,.0f}" if _is_number(v) else str(v)
 
 
 def _num(v: Any, digits: int = 2) -> str:
@@ -141,3 +145,68 @@ def render(sections: list[tuple[str, list[Line]]], width: int = 100) -> str:
             out.append(f"  {line.label:<{label_w}}  {wrapped[0]}")
             out.extend(indent + w for w in wrapped[1:])
     return "\n".join(out)
+
+
+# --- the workbook round trip -----------------------------------------------------------
+
+WORKBOOK_NAMES = [
+    ("offer_tc", "total comp (TOTALCOMP)"),
+    ("offer_tc_year1", "year-1 TC (YEARTC)"),
+    ("offer_tc_4yr", "4-year TC"),
+    ("private_counter_anchor", "anchor"),
+    ("private_counter_target", "target"),
+    ("private_counter_floor", "floor"),
+    ("private_verdict", "verdict"),
+    ("private_split_base", "split: base"),
+    ("private_split_equity", "split: equity"),
+    ("private_split_bonus_pct", "split: bonus"),
+    ("private_split_signon", "split: sign-on"),
+]
+
+
+@dataclass(frozen=True)
+class WorkbookRun:
+    """The template built, refreshed and read back."""
+
+    path: str
+    summary: str
+    values: dict[str, Any]
+    checks: list[str]
+
+
+def build_and_refresh(guide: GuideData, folder: str) -> WorkbookRun:
+    """Build the template into ``folder``, refresh it, and read the named results back."""
+    from pathlib import Path
+
+    import openpyxl
+
+    from xlcomp.refresh import refresh_workbook
+    from xlcomp.template import write_template
+
+    path = write_template(guide, Path(folder) / "negotiation.xlsx")
+    report = refresh_workbook(path)
+    wb = openpyxl.load_workbook(path, data_only=True)
+    values: dict[str, Any] = {}
+    for name, _ in WORKBOOK_NAMES:
+        defined = wb.defined_names.get(name)
+        if defined is None:
+            continue
+        for sheet, ref in defined.destinations:
+            values[name] = wb[sheet][ref.replace("$", "")].value
+    checks = [
+        str(row[0].value)
+        for row in wb["Checks"].iter_rows(min_row=6, max_row=25, max_col=1)
+        if row[0].value not in (None, "") and not str(row[0].value).startswith("#N/A")
+    ]
+    return WorkbookRun(str(path), report.summary(), values, checks)
+
+
+def workbook_lines(run: WorkbookRun) -> list[Line]:
+    """The values read back from the refreshed workbook."""
+    lines = []
+    for name, label in WORKBOOK_NAMES:
+        v = run.values.get(name)
+        shown = format_rate(v) if name.endswith("pct") and _is_number(v) else _money(v)
+        lines.append(Line(f"{label}  [{name}]", shown))
+    lines.extend(Line(f"Checks row {i}", text) for i, text in enumerate(run.checks, 1))
+    return lines

@@ -40,10 +40,10 @@ from xlcomp.errors import WorkbookError
 from xlcomp.ooxml import Package, open_workbook, write_package
 from xlcomp.refresh import parser as fx
 from xlcomp.refresh import refresh_workbook
-from xlcomp.refresh.book import NS_MAIN, Book, Sheet, parse_xml, read_book
+from xlcomp.refresh.book import NS_MAIN, Book, Sheet, parse_xml, read_book, split_range
 from xlcomp.refresh.engine import Engine, Failure, cell_name
 from xlcomp.refresh.functions import bare_name, default_udfs
-from xlcomp.refresh.values import EMPTY
+from xlcomp.refresh.values import EMPTY, XlError
 
 CellKey = tuple[int, int, int]  # sheet index, row, column
 NOTE_SHEET = "Guide"
@@ -55,7 +55,9 @@ class ShareReport:
 
     path: Path
     private: list[str] = field(default_factory=list)
+    """Private inputs emptied (cells without a formula)."""
     derived: list[str] = field(default_factory=list)
+    """Formula cells emptied: marked private, or found to depend on a private cell."""
     frozen: int = 0
     scrubbed: list[str] = field(default_factory=list)
     refresh_failures: list[Failure] = field(default_factory=list)
@@ -64,8 +66,8 @@ class ShareReport:
     def summary(self) -> str:
         """One line for the end of the command."""
         return (
-            f"{self.path}: {len(self.private)} private cells and {len(self.derived)} derived "
-            f"cells emptied, {self.frozen} function cells stored as values"
+            f"{self.path}: {len(self.private)} private inputs and {len(self.derived)} cells "
+            f"computed from them emptied, {self.frozen} function cells stored as values"
         )
 
 
@@ -306,7 +308,12 @@ def _rewrite_sheet(
             edits.append((cell.start, cell.end, _empty_cell(sheet, old)))
         elif (r, c) in freeze:
             old = sheet.xml[cell.start : cell.end]
-            edits.append((cell.start, cell.end, _freeze_cell(sheet, old)))
+            if isinstance(cell.value, XlError) and str(cell.value) == "#N/A":
+                # Our functions never give #N/A: it is Excel's padding of an array
+                # formula's range beyond the result, and frozen it would be an error cell.
+                edits.append((cell.start, cell.end, _empty_cell(sheet, old)))
+            else:
+                edits.append((cell.start, cell.end, _freeze_cell(sheet, old)))
     edits.sort()
     out, pos = [], 0
     for start, end, data in edits:
@@ -373,6 +380,14 @@ def _pattern(form: str) -> re.Pattern[str]:
     return re.compile(r"(?<![\w.])" + re.escape(form) + r"(?![\d]|\.\d|[A-Za-z])")
 
 
+DATA_PARTS = re.compile(
+    r"^(xl/(worksheets|chartsheets|charts|comments|threadedComments|pivotCache|pivotTables"
+    r"|externalLinks|persons|richData)/.*|xl/(sharedStrings|workbook|comments\d*|connections"
+    r"|queryTables)\.xml|docProps/.*|customXml/.*)$"
+)
+"""The parts that can carry a cell's value or a person's text (not themes, styles, code)."""
+
+
 def find_leaks(pkg: Package, values: dict[str, Any], *, rounded: bool = False) -> list[str]:
     """Where a form of ``values`` (cell -> value) appears in the package's parts."""
     checks = [
@@ -382,7 +397,7 @@ def find_leaks(pkg: Package, values: dict[str, Any], *, rounded: bool = False) -
     ]
     found = []
     for name, data in pkg.parts.items():
-        if not name.endswith((".xml", ".rels", ".vml", ".txt", ".json")):
+        if not DATA_PARTS.match(name):
             continue
         text = data.decode("utf-8", "replace")
         for cell, form, pat in checks:
@@ -501,12 +516,30 @@ def _label(book: Book, key: CellKey) -> str:
 
 
 def _ranges(cells: set[CellKey], book: Book) -> str:
-    by_sheet: dict[int, list[tuple[int, int]]] = {}
-    for s, r, c in sorted(cells):
-        by_sheet.setdefault(s, []).append((r, c))
+    """Cells as ranges a person reads: ``Offer!G5:G9,B47:B50; Compare!C5:E14``."""
+    by_sheet: dict[int, set[tuple[int, int]]] = {}
+    for s, r, c in cells:
+        by_sheet.setdefault(s, set()).add((r, c))
     parts = []
-    for s, rcs in by_sheet.items():
-        parts.append(f"{book.sheet_names[s]}!" + ",".join(cell_name(r, c) for r, c in rcs))
+    for s in sorted(by_sheet):
+        left = set(by_sheet[s])
+        rects = []
+        for r, c in sorted(left, key=lambda rc: (rc[1], rc[0])):
+            if (r, c) not in left:
+                continue
+            r2 = r
+            while (r2 + 1, c) in left:
+                r2 += 1
+            c2 = c
+            while all((rr, c2 + 1) in left for rr in range(r, r2 + 1)):
+                c2 += 1
+            for rr in range(r, r2 + 1):
+                for cc in range(c, c2 + 1):
+                    left.discard((rr, cc))
+            first, last = cell_name(r, c), cell_name(r2, c2)
+            rects.append((r, c, first if first == last else f"{first}:{last}"))
+        rects.sort()
+        parts.append(f"{book.sheet_names[s]}!" + ",".join(t for _, _, t in rects))
     return "; ".join(parts)
 
 
@@ -531,8 +564,11 @@ def share_workbook(
     empty = set() if keep_private else found.private | found.derived
     freeze = found.ours - empty
     report.frozen = len({k for k in freeze if k in _formula_cells(book)})
-    report.private = [_label(book, k) for k in sorted(found.private)]
-    report.derived = [_label(book, k) for k in sorted(found.derived)]
+    formulas = _formula_cells(book)
+    inputs = found.private - formulas
+    computed = (found.private | found.derived) - inputs
+    report.private = [_label(book, k) for k in sorted(inputs)]
+    report.derived = [_label(book, k) for k in sorted(computed)]
 
     dropped: list[int] = []
     for sheet in book.sheets:
@@ -547,9 +583,10 @@ def share_workbook(
     if not keep_private:
         _scrub(pkg, book, found, empty, dropped, report)
         note = (
-            f"Shared copy made by xlcomp share on {when}: {len(found.private)} private cells "
-            f"({_ranges(found.private, book) or 'none'}) and {len(found.derived)} cells derived "
-            "from them were emptied; results of xlcomp functions are stored as values."
+            f"Shared copy made by xlcomp share on {when}: removed {len(inputs)} private "
+            f"inputs ({_ranges(inputs, book) or 'none'}) and {len(computed)} cells computed "
+            f"from them ({_ranges(computed, book) or 'none'}); results of xlcomp functions "
+            "are stored as values."
         )
     else:
         note = (
@@ -560,7 +597,21 @@ def share_workbook(
     report.note = f"{where}: {note}" if where else note
 
     if not keep_private:
-        values = {_label(book, k): v for k, v in found.values.items() if k in empty}
+        # A computed value equal to a value the copy keeps in the open (a split at the
+        # band max) reveals nothing; a private input found anywhere stops the copy.
+        kept = {
+            cell.value
+            for sheet in book.sheets
+            for (r, c), cell in sheet.cells.items()
+            if (sheet.index, r, c) not in empty
+            and isinstance(cell.value, (int, float, str))
+            and not isinstance(cell.value, bool)
+        }
+        values = {
+            _label(book, k): v
+            for k, v in found.values.items()
+            if k in empty and (k not in formulas or v not in kept)
+        }
         leaks = find_leaks(pkg, values)
         if leaks:
             raise WorkbookError(
@@ -574,7 +625,17 @@ def share_workbook(
 
 
 def _formula_cells(book: Book) -> set[CellKey]:
-    return {(s.index, r, c) for s in book.sheets for (r, c), cell in s.cells.items() if cell.ftype}
+    """Every cell a formula fills: formula cells and the ranges of array formulas."""
+    out: set[CellKey] = set()
+    for sheet in book.sheets:
+        for (r, c), cell in sheet.cells.items():
+            if not cell.ftype:
+                continue
+            if cell.ftype == "array" and cell.fref:
+                out |= _cells_in(book, sheet.index, split_range(cell.fref))
+            else:
+                out.add((sheet.index, r, c))
+    return out
 
 
 def _scrub(

@@ -1,0 +1,155 @@
+"""`xlcomp share` on the negotiation template, the way a candidate uses it.
+
+Every private input of the template gets a distinctive value (a number like 301,654
+that appears nowhere else, a company name nobody else uses); the workbook is refreshed
+and shared; then every part of the decompressed copy is scanned for those values and for
+every value computed from them, in every form a person or Excel writes them.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from xlcomp.libreoffice import convert
+from xlcomp.ooxml import open_workbook, write_package
+from xlcomp.refresh import refresh_workbook
+from xlcomp.refresh.book import read_book
+from xlcomp.refresh.engine import cell_name
+from xlcomp.refresh.patch import patch_sheet
+from xlcomp.share import _formula_cells, analyse, leak_forms, share_workbook
+
+ROOT = Path(__file__).resolve().parent.parent
+TEMPLATE = ROOT / "workbooks" / "negotiation.xlsx"
+
+
+def _with_distinct_inputs(src: Path, out: Path) -> dict[str, object]:
+    """Copy ``src`` with a distinctive value in each private input; those values."""
+    pkg = open_workbook(src)
+    book = read_book(pkg)
+    found = analyse(pkg)
+    inputs = sorted(found.private - _formula_cells(book))
+    chosen: dict[str, object] = {}
+    by_sheet: dict[int, dict[tuple[int, int], object]] = {}
+    for n, (s, r, c) in enumerate(inputs):
+        old = book.sheets[[sh.index for sh in book.sheets].index(s)].cells[(r, c)].value
+        if isinstance(old, float) and old >= 1000:
+            new: object = 300654.0 + 1000.0 * n  # 300,654; 301,654; ...
+        elif isinstance(old, str) and old.strip():
+            new = f"Zyxwvutsr Holdings {n}"
+        else:
+            continue
+        by_sheet.setdefault(s, {})[(r, c)] = new
+        chosen[f"{book.sheet_names[s]}!{cell_name(r, c)}"] = new
+    for sheet in book.sheets:
+        if sheet.index in by_sheet:
+            pkg.parts[sheet.part], _ = patch_sheet(sheet, by_sheet[sheet.index])
+    write_package(pkg, out)
+    return chosen
+
+
+@pytest.fixture(scope="module")
+def shared(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+    """The template with distinctive inputs, refreshed, and its shared copy."""
+    tmp = tmp_path_factory.mktemp("share-template")
+    src = tmp / "candidate.xlsx"
+    chosen = _with_distinct_inputs(TEMPLATE, src)
+    refreshed = tmp / "refreshed.xlsx"
+    refresh_workbook(src, refreshed)
+    pkg = open_workbook(refreshed)
+    found = analyse(pkg)
+    out = tmp / "shared.xlsx"
+    report = share_workbook(src, out)
+    return {
+        "src": src,
+        "refreshed": refreshed,
+        "out": out,
+        "chosen": chosen,
+        "found": found,
+        "report": report,
+    }
+
+
+def test_every_private_input_was_made_distinctive(shared: dict[str, object]) -> None:
+    """Competing offer, floor and the Compare offers all carry a distinctive value."""
+    chosen = shared["chosen"]
+    assert isinstance(chosen, dict)
+    numbers = [v for v in chosen.values() if isinstance(v, float)]
+    texts = [v for v in chosen.values() if isinstance(v, str)]
+    assert len(numbers) >= 6 and texts
+    refreshed = openpyxl.load_workbook(shared["refreshed"], data_only=True)  # type: ignore[arg-type]
+    for ref, value in chosen.items():
+        sheet, cell = ref.split("!")
+        assert refreshed[sheet][cell].value == value
+
+
+def test_no_private_or_derived_value_in_any_part(shared: dict[str, object]) -> None:
+    """No form of a private input or of a value computed from one is in the copy."""
+    found = shared["found"]
+    chosen = shared["chosen"]
+    assert isinstance(chosen, dict)
+    public = {
+        c.value
+        for ws in openpyxl.load_workbook(shared["out"], data_only=True)  # type: ignore[arg-type]
+        for row in ws.iter_rows()
+        for c in row
+        if c.value is not None
+    }
+    values = list(chosen.values()) + [
+        v
+        for v in found.values.values()
+        if v not in public  # type: ignore[attr-defined]
+    ]
+    forms = {f for v in values for f in leak_forms(v)}
+    assert "300654" in forms and "$300.7K" in forms and "301K" in forms
+    with zipfile.ZipFile(shared["out"]) as zf:  # type: ignore[arg-type]
+        for name in zf.namelist():
+            text = zf.read(name).decode("utf-8", "replace")
+            for form in forms:
+                pattern = r"(?<![\w.])" + re.escape(form) + r"(?!\d|\.\d)"
+                assert not re.search(pattern, text), f"{form!r} in {name}"
+
+
+def test_derived_cells_found_from_formulas(tmp_path: Path) -> None:
+    """With only the inputs marked private, share empties the same cells (the closure)."""
+    pkg = open_workbook(TEMPLATE)
+    book = read_book(pkg)
+    full = analyse(pkg)
+    # Unmark every output: rename the private names (in the names and in every formula
+    # that uses them) and rename the "Private output" style. Inputs keep their style.
+    for part in [book.workbook_part, *(sheet.part for sheet in book.sheets)]:
+        pkg.parts[part] = pkg.parts[part].replace(b"private_", b"secret_")
+    pkg.parts["xl/styles.xml"] = pkg.parts["xl/styles.xml"].replace(
+        b'name="Private output"', b'name="Computed output"'
+    )
+    src = tmp_path / "inputs-only.xlsx"
+    write_package(pkg, src)
+    reduced = analyse(open_workbook(src))
+    formulas = _formula_cells(book)
+    assert reduced.private == full.private - formulas  # only the inputs are marked now
+    assert reduced.private | reduced.derived == full.private | full.derived
+
+
+@pytest.mark.libreoffice
+def test_libreoffice_recalculating_the_shared_template(
+    shared: dict[str, object], tmp_path: Path
+) -> None:
+    """LibreOffice, recalculating everything, shows no error cell in the shared copy."""
+    copy = tmp_path / "shared.xlsx"
+    copy.write_bytes(Path(shared["out"]).read_bytes())  # type: ignore[arg-type]
+    outdir = tmp_path / "lo"
+    outdir.mkdir()
+    recalculated = convert(copy, "xlsx", outdir, recalc="always")
+    wb = openpyxl.load_workbook(recalculated, data_only=True)
+    errors = [
+        f"{ws.title}!{c.coordinate}={c.value}"
+        for ws in wb
+        for row in ws.iter_rows()
+        for c in row
+        if isinstance(c.value, str) and c.value.startswith("#")
+    ]
+    assert errors == []

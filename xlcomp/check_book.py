@@ -1,0 +1,305 @@
+"""``xlcomp check``: every problem of a workbook's Bands and Levels tables, with its cell.
+
+A recruiter edits the tables of a workbook built from the template; ``check`` reads
+them back and reports each problem as ``Sheet!Cell: message``, all of them at once:
+
+    Bands!D5: San Francisco / Senior SWE (Together AI) published tc 222,000–312,000 is
+    12.4% below / 14.9% below the range derived from its components (253,500–366,750)
+
+The file is opened with :func:`xlcomp.ooxml.open_workbook` (limits, no DTDs, a real
+workbook part) and its XML parsed with :func:`xlcomp.ooxml.parse`. The tables are found
+by name (the Excel tables ``Bands`` and ``Levels``, on any sheet;
+failing that, a sheet of that name read from A1). Their cells are read with openpyxl in
+read-only mode (cached values, so a cell holding a formula counts as its result), then
+checked by the same core the worksheet functions use: ``parse_bands`` +
+``check_bands`` (CHECKBANDS) and ``parse_levels``, plus one check of the levels' own:
+a company's level on two different rungs, which makes LEVELMAP fail. Each problem's row
+and column become the cell: row *r* of a table whose header sits in sheet row *h* is
+sheet row *h + r*.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import posixpath
+import re
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+from xml.etree.ElementTree import Element
+
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.cell import range_boundaries
+
+from xlcomp.core.check import check_bands
+from xlcomp.core.models import key
+from xlcomp.core.tables import BAND_COLUMNS, LEVEL_COLUMNS, parse_bands, parse_levels
+from xlcomp.errors import Problem, WorkbookError
+from xlcomp.ooxml import Package, open_workbook, parse
+
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+_TABLE_REL = "/table"
+_ROW_MENTION = re.compile(r"\b(bands|levels) row (\d+)")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem, at its place in the workbook."""
+
+    sheet: str
+    cell: str
+    table: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{_sheet_ref(self.sheet)}!{self.cell}: {self.message}"
+
+
+@dataclass(frozen=True)
+class TablePlace:
+    """Where a table's cells are: its sheet and range (header row included)."""
+
+    name: str
+    sheet: str
+    ref: str
+    header: bool = True
+    totals: int = 0
+
+    @property
+    def bounds(self) -> tuple[int, int, int, int]:
+        """(min_col, min_row, max_col, max_row) of the header and data rows."""
+        min_col, min_row, max_col, max_row = range_boundaries(self.ref)
+        assert min_col and min_row and max_col and max_row
+        return min_col, min_row, max_col, max_row - self.totals
+
+
+@dataclass(frozen=True)
+class Report:
+    """What ``check`` found in one workbook."""
+
+    book: str
+    tables: dict[str, TablePlace]
+    rows: dict[str, int]
+    findings: list[Finding]
+
+    def to_json(self) -> str:
+        """The report as JSON: the tables checked and every problem."""
+        data: dict[str, Any] = {
+            "book": self.book,
+            "tables": {
+                name: {"sheet": t.sheet, "ref": t.ref, "rows": self.rows[name]}
+                for name, t in self.tables.items()
+            },
+            "problems": [asdict(f) for f in self.findings],
+        }
+        return json.dumps(data, indent=2, ensure_ascii=False)
+
+    def summary(self) -> str:
+        """One line: what was checked and how many problems."""
+        parts = [f"{name} ({self.rows[name]} rows)" for name in self.tables]
+        count = len(self.findings)
+        found = "no problems" if not count else f"{count} problem{'s' * (count != 1)}"
+        return f"{self.book}: {' and '.join(parts)}: {found}"
+
+
+def _sheet_ref(sheet: str) -> str:
+    if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", sheet):
+        return sheet
+    return "'" + sheet.replace("'", "''") + "'"
+
+
+def _xml(pkg: Package, part: str) -> Element:
+    if part not in pkg.parts:
+        raise WorkbookError(f"{pkg.path}: part {part} is missing")
+    root: Element = parse(pkg.parts[part], part=part, source=pkg.path)
+    return root
+
+
+def _rels(pkg: Package, part: str) -> dict[str, tuple[str, str]]:
+    """Relationship id -> (type, target part) of ``part``."""
+    folder, name = posixpath.split(part)
+    rels_part = posixpath.join(folder, "_rels", name + ".rels")
+    if rels_part not in pkg.parts:
+        return {}
+    out: dict[str, tuple[str, str]] = {}
+    for rel in _xml(pkg, rels_part).iter(f"{_REL}Relationship"):
+        target = rel.get("Target", "")
+        if rel.get("TargetMode") == "External":
+            continue
+        full = target.lstrip("/") if target.startswith("/") else posixpath.join(folder, target)
+        out[rel.get("Id", "")] = (rel.get("Type", ""), posixpath.normpath(full))
+    return out
+
+
+def find_tables(pkg: Package) -> dict[str, TablePlace]:
+    """Every Excel table of the workbook by its case-folded name."""
+    workbook = pkg.workbook_part or "xl/workbook.xml"
+    book_rels = _rels(pkg, workbook)
+    tables: dict[str, TablePlace] = {}
+    for sheet in _xml(pkg, workbook).iter(f"{_MAIN}sheet"):
+        name = sheet.get("name", "")
+        sheet_rel = book_rels.get(sheet.get(_R_ID, ""))
+        if sheet_rel is None or sheet_rel[1] not in pkg.parts:
+            continue
+        for rel_type, target in _rels(pkg, sheet_rel[1]).values():
+            if not rel_type.endswith(_TABLE_REL) or target not in pkg.parts:
+                continue
+            table = _xml(pkg, target)
+            table_name = table.get("displayName") or table.get("name") or ""
+            ref = table.get("ref")
+            if not table_name or not ref:
+                continue
+            tables[key(table_name)] = TablePlace(
+                name=table_name,
+                sheet=name,
+                ref=ref,
+                header=table.get("headerRowCount", "1") != "0",
+                totals=int(table.get("totalsRowCount", "0") or 0),
+            )
+    return tables
+
+
+def _read_rows(
+    wb: Any, place: TablePlace | None, sheet_name: str
+) -> tuple[TablePlace, list[tuple[object, ...]]]:
+    if place is not None:
+        ws = wb[place.sheet]
+        min_col, min_row, max_col, max_row = place.bounds
+        rows = list(
+            ws.iter_rows(
+                min_row=min_row,
+                max_row=max_row,
+                min_col=min_col,
+                max_col=max_col,
+                values_only=True,
+            )
+        )
+        return place, rows
+    ws = wb[sheet_name]
+    rows = [tuple(r) for r in ws.iter_rows(values_only=True)]
+    while rows and all(v is None for v in rows[-1]):
+        rows.pop()
+    width = max((i + 1 for r in rows for i, v in enumerate(r) if v is not None), default=1)
+    rows = [tuple(r[:width]) + (None,) * (width - len(r)) for r in rows]
+    ref = f"A1:{get_column_letter(width)}{max(len(rows), 1)}"
+    return TablePlace(name=sheet_name, sheet=sheet_name, ref=ref), rows
+
+
+def _header_index(rows: Sequence[Sequence[object]], columns: Sequence[str]) -> dict[str, int]:
+    """Column name -> index in the rows, from the header (or the template order)."""
+    if rows:
+        header = [
+            "_".join(v.replace("_", " ").split()).casefold() if isinstance(v, str) else ""
+            for v in rows[0]
+        ]
+        found = {h: i for i, h in reversed(list(enumerate(header))) if h}
+        if any(c in found for c in columns):
+            return found
+    return {c: i for i, c in enumerate(columns)}
+
+
+def _message(text: str, place: TablePlace, row_of: int) -> str:
+    """The core's message with table-relative rows turned into sheet rows."""
+    lead = re.match(r"^(bands|levels) row \d+: ", text)
+    if lead:
+        text = text[lead.end() :]
+    elif text.startswith(("has ", "is ")):
+        text = f"the table {place.name} {text}"
+    return _ROW_MENTION.sub(lambda m: f"row {row_of + int(m.group(2)) - 1}", text)
+
+
+def locate(
+    problems: list[Problem],
+    place: TablePlace,
+    rows: Sequence[Sequence[object]],
+    columns: Sequence[str],
+) -> list[Finding]:
+    """Each problem at its cell: ``Problem.row`` counts from the table's first row."""
+    min_col, min_row, max_col, max_row = place.bounds
+    index = _header_index(rows, columns)
+    first, last = get_column_letter(min_col), get_column_letter(max_col)
+    out = []
+    for p in problems:
+        if p.row is None:
+            cell = f"{first}{min_row}:{last}{max_row}"
+        else:
+            sheet_row = min_row + p.row
+            col = index.get(p.column) if p.column else None
+            if col is None:
+                cell = f"{first}{sheet_row}:{last}{sheet_row}"
+            else:
+                cell = f"{get_column_letter(min_col + col)}{sheet_row}"
+        out.append(Finding(place.sheet, cell, place.name, _message(p.message, place, min_row)))
+    return out
+
+
+def level_rung_problems(rows: Sequence[Sequence[object]]) -> list[Problem]:
+    """A company's level listed on two different rungs (LEVELMAP cannot choose)."""
+    table, _ = parse_levels(rows)
+    seen: dict[tuple[str, str], tuple[str, int]] = {}
+    problems = []
+    for e in table.entries:
+        k = (key(e.company), key(e.level))
+        if k not in seen:
+            seen[k] = (e.rung, e.row or 0)
+            continue
+        rung, row = seen[k]
+        if key(rung) != key(e.rung):
+            problems.append(
+                Problem(
+                    f"levels row {(e.row or 0) + 1}: {e.company} {e.level} is on rung "
+                    f"{e.rung!r} here and on rung {rung!r} in levels row {row + 1}",
+                    row=e.row,
+                    column="rung",
+                    other_row=row,
+                )
+            )
+    return problems
+
+
+def check_workbook(path: str | Path, tolerance: float = 0.05) -> Report:
+    """Read the Bands and Levels tables of the workbook at ``path`` and check them."""
+    pkg = open_workbook(path)
+    tables = find_tables(pkg)
+    data = pkg.original_bytes if pkg.original_bytes is not None else pkg.to_bytes()
+    try:
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds on broken parts
+        raise WorkbookError(f"{path}: cannot read the workbook ({exc})") from None
+    try:
+        places: dict[str, TablePlace] = {}
+        all_rows: dict[str, list[tuple[object, ...]]] = {}
+        for name in ("Bands", "Levels"):
+            place = tables.get(key(name))
+            if place is None and name not in wb.sheetnames:
+                raise WorkbookError(f"{path}: no table named {name} (and no sheet {name})")
+            try:
+                places[name], all_rows[name] = _read_rows(wb, place, name)
+            except WorkbookError:
+                raise
+            except Exception as exc:
+                raise WorkbookError(f"{path}: cannot read the table {name} ({exc})") from None
+    finally:
+        wb.close()
+    bands_rows, levels_rows = all_rows["Bands"], all_rows["Levels"]
+    band_table, read_problems = parse_bands(bands_rows)
+    findings = locate(
+        check_bands(band_table, read_problems, tolerance),
+        places["Bands"],
+        bands_rows,
+        BAND_COLUMNS,
+    )
+    level_table, level_problems = parse_levels(levels_rows)
+    findings += locate(
+        level_problems + level_rung_problems(levels_rows),
+        places["Levels"],
+        levels_rows,
+        LEVEL_COLUMNS,
+    )
+    counts = {"Bands": len(band_table.bands), "Levels": len(level_table.entries)}
+    return Report(str(path), places, counts, findings)

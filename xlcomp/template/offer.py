@@ -1,0 +1,401 @@
+"""The Offer sheet: the candidate's inputs and every result, with the guide's scenario.
+
+Layout (rows are fixed; every cell other tools need has a defined name):
+
+* rows 4–13: the offer (``offer_company``, ``offer_region`` and ``offer_level`` as
+  drop-downs fed by the tables, ``offer_base``, ``offer_equity``,
+  ``offer_bonus_pct``, ``offer_signon``, ``offer_schedule``; ``offer_grant`` computed)
+  and, beside it, the private alternatives (``private_competing_tc``,
+  ``private_competing_company``, ``private_floor``) and the counter levers
+  (``private_uplift``, ``private_anchor_gap``);
+* rows 15–21: the offer against the band: one BANDLOOKUP call fills min/mid/max of the
+  four components, one BANDPERCENTILE and one COMPARATIO call their columns;
+  ``offer_tc`` is TOTALCOMP;
+* rows 23–38: a chart of the offer against the band for each component (its data in
+  J16:M20, the bonus in money at the offered base so one axis fits all);
+* rows 40–43: vesting (VESTSCHEDULE) and total comp (YEARTC) year by year, 4-year sum;
+* rows 45–51: the counter (COUNTERTARGET, OFFERVERDICT, COUNTERSPLIT) — private;
+* rows 53–54: the counter-offer script (COUNTERSCRIPT) — private;
+* rows 56–: the level at other companies (one LEVELMAP call over the companies).
+"""
+
+from __future__ import annotations
+
+from openpyxl.chart import BarChart, Reference
+from openpyxl.chart.label import DataLabelList
+from openpyxl.chart.shapes import GraphicalProperties
+from openpyxl.formatting.rule import FormulaRule
+from openpyxl.styles import Font, PatternFill
+from openpyxl.worksheet.worksheet import Worksheet
+
+from xlcomp.core.models import key
+from xlcomp.template import layout, styles
+from xlcomp.template.book import BANDS, LEVELS, Book
+
+SHEET = "Offer"
+WIDTHS = {
+    "A": 30,
+    "B": 16,
+    "C": 14,
+    "D": 14,
+    "E": 14,
+    "F": 14,
+    "G": 15,
+    "H": 3,
+    "I": 3,
+    "J": 22,
+    "K": 13,
+    "L": 13,
+    "M": 13,
+}
+
+BAND_ROW = 16  # header of the offer-against-band table; components in rows 17–20
+YEARS_ROW = 41
+COUNTER_ROW = 47
+SCRIPT_ROW = 54
+LEVELS_ROW = 57
+
+
+def _inputs(book: Book, ws: Worksheet) -> None:
+    s = book.guide.scenario
+    money = book.money
+    layout.heading(ws, 4, "The offer", "A", "B")
+    layout.heading(ws, 4, "Your alternatives (private)", "D", "G")
+    rows: list[tuple[str, str, object, str | None]] = [
+        ("Company", "offer_company", book.company, None),
+        ("Region", "offer_region", s.region, None),
+        ("Level", "offer_level", s.level, None),
+        ("Base salary", "offer_base", s.offer_base, money),
+        ("Equity per year", "offer_equity", s.offer_equity, money),
+        ("Target bonus", "offer_bonus_pct", s.offer_bonus_pct, styles.PERCENT),
+        ("Sign-on bonus", "offer_signon", s.offer_signon, money),
+        ("Vesting (% per year)", "offer_schedule", "25/25/25/25", None),
+    ]
+    for r, (label, name, value, fmt) in enumerate(rows, 5):
+        styles.put(ws, f"A{r}", label)
+        styles.put(ws, f"B{r}", value, styles.INPUT, fmt, align="right")
+        book.name(name, SHEET, f"B{r}")
+    styles.put(ws, "A13", "Equity grant (all years)")
+    styles.put(
+        ws,
+        "B13",
+        '=offer_equity*(LEN(offer_schedule)-LEN(SUBSTITUTE(offer_schedule,"/",""))+1)',
+        styles.OUTPUT,
+        money,
+    )
+    book.name("offer_grant", SHEET, "B13")
+    layout.list_validation(ws, "list_regions", "B6", "region")
+    layout.list_validation(ws, "list_levels", "B7", "level")
+    layout.amount_validation(ws, "B8:B9 B11")
+    layout.rate_validation(ws, "B10", "the bonus")
+
+    private: list[tuple[str, str, object, str | None]] = [
+        ("Best competing offer (total comp)", "private_competing_tc", s.competing_tc, money),
+        ("Competing company", "private_competing_company", s.competing_company, None),
+        ("Walk-away floor", "private_floor", s.floor, money),
+        ("Ask above the better offer", "private_uplift", 0.05, styles.PERCENT),
+        ("Open above the target", "private_anchor_gap", 0.10, styles.PERCENT),
+    ]
+    for r, (label, name, value, fmt) in enumerate(private, 5):
+        styles.put(ws, f"D{r}", label)
+        ws.merge_cells(f"D{r}:F{r}")
+        styles.put(ws, f"G{r}", value, styles.PRIVATE_INPUT, fmt, align="right")
+        book.name(name, SHEET, f"G{r}")
+    layout.amount_validation(ws, "G5 G7")
+    layout.rate_validation(ws, "G8:G9", "the rate")
+    layout.note(
+        ws,
+        10,
+        "Lavender cells are yours alone: xlcomp share removes them and everything "
+        "computed from them before a copy leaves your hands. Compare offers in detail "
+        "on the Compare sheet.",
+        "D",
+        "G",
+        last_row=12,
+    )
+
+
+def _band_table(book: Book, ws: Worksheet) -> None:
+    money = book.money
+    layout.heading(ws, BAND_ROW - 1, "The offer against the band")
+    layout.header_row(
+        ws,
+        BAND_ROW,
+        "A",
+        ["Component", "Your offer", "Min", "Mid", "Max", "Percentile", "Compa-ratio"],
+    )
+    styles.restyle(ws[f"A{BAND_ROW}"], alignment=dict(horizontal="left"))
+    first, last = BAND_ROW + 1, BAND_ROW + 4
+    components = ["Base", "Equity", "Bonus", "TC"]
+    values = [
+        "=offer_base",
+        "=offer_equity",
+        "=offer_bonus_pct",
+        "=TOTALCOMP(offer_base,offer_equity,offer_bonus_pct,offer_signon)",
+    ]
+    row_fmts = [money, money, styles.PERCENT_1, money]
+    for i, (comp, value, fmt) in enumerate(zip(components, values, row_fmts, strict=True)):
+        r = first + i
+        styles.put(ws, f"A{r}", comp, bold=comp == "TC")
+        styles.put(ws, f"B{r}", value, styles.OUTPUT, fmt)
+    book.name("offer_tc", SHEET, f"B{last}")
+    comps = f"A{first}:A{last}"
+    offers = f"B{first}:B{last}"
+    stats = f"C{BAND_ROW}:E{BAND_ROW}"
+    layout.array_formula(
+        ws,
+        f"C{first}:E{last}",
+        f"=BANDLOOKUP(offer_region,offer_level,{comps},{BANDS},{stats})",
+        styles.OUTPUT,
+        [f for f in row_fmts for _ in range(3)],
+    )
+    layout.array_formula(
+        ws,
+        f"F{first}:F{last}",
+        f"=BANDPERCENTILE({offers},offer_region,offer_level,{comps},{BANDS})",
+        styles.OUTPUT,
+        [styles.PERCENTILE],
+    )
+    layout.array_formula(
+        ws,
+        f"G{first}:G{last}",
+        f"=COMPARATIO({offers},offer_region,offer_level,{comps},{BANDS})",
+        styles.OUTPUT,
+        [styles.RATIO],
+    )
+    layout.note(
+        ws,
+        last + 1,
+        "Percentile: 0 is the band's min, 100 its max, above 100 above the band. "
+        "Compa-ratio: 1.00 is the band's mid. TC is total comp: base + equity + bonus "
+        "+ sign-on spread over four years, against the published tc band.",
+        widths=WIDTHS,
+    )
+
+
+def _chart(book: Book, ws: Worksheet) -> None:
+    """The offer against the band, per component, in money (bonus at the offered base)."""
+    money = book.money
+    first, last = BAND_ROW + 1, BAND_ROW + 4
+    layout.header_row(ws, BAND_ROW, "J", ["Chart data", "Band min", "Your offer", "Band max"])
+    labels = ["Base", "Equity", "Bonus (at your base)", "Total comp"]
+    for i, label in enumerate(labels):
+        r = first + i
+        styles.put(ws, f"J{r}", label)
+        if i == 2:
+            refs = [f"=C{r}*offer_base", f"=B{r}*offer_base", f"=E{r}*offer_base"]
+        else:
+            refs = [f"=C{r}", f"=B{r}", f"=E{r}"]
+        for col, ref in zip("KLM", refs, strict=True):
+            styles.put(ws, f"{col}{r}", ref, styles.OUTPUT, money)
+            styles.restyle(ws[f"{col}{r}"], font=dict(bold=False))
+    layout.note(
+        ws,
+        last + 1,
+        "The chart's numbers (outside the printed page).",
+        "J",
+        "M",
+    )
+
+    chart = BarChart()
+    chart.type = "col"
+    chart.grouping = "clustered"
+    chart.title = "Your offer against the band"
+    chart.style = 10
+    chart.y_axis.title = None
+    chart.y_axis.number_format = money
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    chart.legend.position = "b"
+    data = Reference(ws, min_col=11, max_col=13, min_row=BAND_ROW, max_row=last)
+    cats = Reference(ws, min_col=10, min_row=first, max_row=last)
+    chart.add_data(data, titles_from_data=True)
+    chart.set_categories(cats)
+    colours = ["BFBFBF", styles.ACCENT, "7F7F7F"]
+    for series, colour in zip(chart.series, colours, strict=True):
+        series.graphicalProperties = GraphicalProperties(solidFill=colour)
+        series.graphicalProperties.line.solidFill = colour
+    offer_series = chart.series[1]
+    offer_series.dLbls = DataLabelList()
+    offer_series.dLbls.showVal = True
+    offer_series.dLbls.showSerName = False
+    offer_series.dLbls.showCatName = False
+    offer_series.dLbls.showLegendKey = False
+    offer_series.dLbls.numFmt = money
+    chart.gapWidth = 60
+    chart.width = 22.5
+    chart.height = 8.2
+    ws.add_chart(chart, f"A{last + 3}")
+
+
+def _years(book: Book, ws: Worksheet) -> None:
+    money = book.money
+    r = YEARS_ROW
+    layout.heading(ws, r - 1, "Total comp year by year")
+    styles.put(ws, f"A{r}", "Year", styles.HEADER)
+    styles.restyle(ws[f"A{r}"], alignment=dict(horizontal="left"))
+    for i, col in enumerate("BCDE", 1):
+        styles.put(ws, f"{col}{r}", i, styles.HEADER, styles.YEAR)
+    styles.put(ws, f"F{r}", "4 years", styles.HEADER)
+    styles.put(ws, f"A{r + 1}", "Equity vesting")
+    layout.array_formula(
+        ws,
+        f"B{r + 1}:E{r + 1}",
+        "=VESTSCHEDULE(offer_grant,offer_schedule)",
+        styles.OUTPUT,
+        [money],
+    )
+    styles.put(ws, f"F{r + 1}", f"=SUM(B{r + 1}:E{r + 1})", styles.OUTPUT, money)
+    styles.put(ws, f"A{r + 2}", "Total comp", bold=True)
+    layout.array_formula(
+        ws,
+        f"B{r + 2}:E{r + 2}",
+        f"=YEARTC(B{r}:E{r},offer_base,offer_grant,offer_bonus_pct,offer_signon,offer_schedule)",
+        styles.OUTPUT,
+        [money],
+    )
+    styles.put(ws, f"F{r + 2}", f"=SUM(B{r + 2}:E{r + 2})", styles.OUTPUT, money)
+    book.name("offer_tc_year1", SHEET, f"B{r + 2}")
+    book.name("offer_tc_4yr", SHEET, f"F{r + 2}")
+
+
+def _counter(book: Book, ws: Worksheet) -> None:
+    money = book.money
+    r = COUNTER_ROW
+    layout.heading(ws, r - 2, "Counter-offer (private)")
+    layout.heading(ws, r - 1, "Where to land", "A", "B", styles.HEADING_4)
+    layout.heading(ws, r - 1, "How to ask for the target", "D", "G", styles.HEADING_4)
+    for i, label in enumerate(["Open with (anchor)", "Target", "Floor: walk away below"]):
+        styles.put(ws, f"A{r + i}", label)
+    layout.array_formula(
+        ws,
+        f"B{r}:B{r + 2}",
+        "=COUNTERTARGET(offer_tc,private_competing_tc,private_uplift,private_anchor_gap,"
+        "private_floor)",
+        styles.PRIVATE_OUTPUT,
+        [money],
+    )
+    book.name("private_counter", SHEET, f"B{r}:B{r + 2}")
+    book.name("private_counter_anchor", SHEET, f"B{r}")
+    book.name("private_counter_target", SHEET, f"B{r + 1}")
+    book.name("private_counter_floor", SHEET, f"B{r + 2}")
+    styles.put(ws, f"A{r + 3}", "Verdict on the offer", bold=True)
+    styles.put(
+        ws,
+        f"B{r + 3}",
+        "=OFFERVERDICT(offer_tc,private_counter_floor,private_counter_target)",
+        styles.PRIVATE_OUTPUT,
+        align="center",
+    )
+    book.name("private_verdict", SHEET, f"B{r + 3}")
+    verdict = f"$B${r + 3}"
+    for word, fill, font in [
+        ("accept", "C6EFCE", "006100"),
+        ("counter", "FFEB9C", "9C5700"),
+        ("walk away", "FFC7CE", "9C0006"),
+    ]:
+        ws.conditional_formatting.add(
+            verdict,
+            FormulaRule(
+                formula=[f'{verdict}="{word}"'],
+                fill=PatternFill("solid", fgColor=fill, bgColor=fill),
+                font=Font(bold=True, color=font),
+            ),
+        )
+
+    split = [
+        ("Base", "base", money),
+        ("Equity per year", "equity", money),
+        ("Bonus", "bonus_pct", styles.PERCENT),
+        ("Sign-on (one time)", "signon", money),
+    ]
+    for i, (label, _, _) in enumerate(split):
+        styles.put(ws, f"D{r + i}", label)
+        ws.merge_cells(f"D{r + i}:F{r + i}")
+    layout.array_formula(
+        ws,
+        f"G{r}:G{r + 3}",
+        f"=COUNTERSPLIT(private_counter_target,offer_region,offer_level,{BANDS},"
+        "offer_base,offer_equity,offer_bonus_pct)",
+        styles.PRIVATE_OUTPUT,
+        [fmt for _, _, fmt in split],
+    )
+    book.name("private_split", SHEET, f"G{r}:G{r + 3}")
+    for i, (_, name, _) in enumerate(split):
+        book.name(f"private_split_{name}", SHEET, f"G{r + i}")
+    layout.note(
+        ws,
+        r + 4,
+        "The target is the better of the offer and your best alternative, plus your ask; "
+        "the anchor opens above it. The split moves every component toward its band max "
+        "by the same share of its headroom; what the band cannot hold becomes a sign-on.",
+        widths=WIDTHS,
+    )
+
+
+def _script(book: Book, ws: Worksheet) -> None:
+    r = SCRIPT_ROW
+    layout.heading(ws, r - 1, "What to say (private)")
+    coord = f"A{r}"
+    styles.put(
+        ws,
+        coord,
+        "=COUNTERSCRIPT(private_competing_tc,private_split_base,private_split_equity,"
+        "private_split_bonus_pct,private_floor,private_split_signon,offer_company)",
+        styles.PRIVATE_OUTPUT,
+        wrap=True,
+    )
+    styles.restyle(ws[coord], font=dict(bold=False, size=11))
+    for col in layout.span("B", "G"):
+        ws[f"{col}{r}"].style = styles.PRIVATE_OUTPUT
+    ws.merge_cells(f"A{r}:G{r}")
+    ws.row_dimensions[r].height = 66  # four lines of the script
+    book.name("private_script", SHEET, coord)
+
+
+def _levels(book: Book, ws: Worksheet) -> int:
+    r = LEVELS_ROW
+    layout.heading(ws, r - 1, "Your level at other companies")
+    layout.header_row(ws, r, "A", ["Company", "Equivalent level"])
+    styles.restyle(ws[f"A{r}"], alignment=dict(horizontal="left"))
+    others = [c for c in book.guide.levels.companies() if key(c) != key(book.company)]
+    others = others or [book.company]
+    first, last = r + 1, r + len(others)
+    for i, company in enumerate(others):
+        styles.put(ws, f"A{first + i}", company, styles.INPUT)
+    layout.list_validation(ws, "list_companies", f"A{first}:A{last}", "company")
+    layout.array_formula(
+        ws,
+        f"B{first}:B{last}",
+        f"=LEVELMAP(offer_company,offer_level,A{first}:A{last},{LEVELS})",
+        styles.OUTPUT,
+    )
+    for row in range(first, last + 1):
+        styles.restyle(ws[f"B{row}"], alignment=dict(horizontal="center"))
+    return last
+
+
+def write_offer(book: Book) -> Worksheet:
+    """The Offer sheet, filled with the guide's scenario."""
+    ws = book.wb.create_sheet(SHEET)
+    styles.widths(ws, WIDTHS)
+    styles.no_gridlines(ws)
+    styles.put(ws, "A1", f"Your offer — {book.guide.meta.role}", styles.TITLE)
+    ws.row_dimensions[1].height = 28
+    layout.note(
+        ws,
+        2,
+        "Change the peach cells; the grey cells are computed by xlcomp's functions (the "
+        "Guide sheet says how to turn them on). The example is the guide's scenario.",
+        widths=WIDTHS,
+    )
+    _inputs(book, ws)
+    _band_table(book, ws)
+    _chart(book, ws)
+    _years(book, ws)
+    _counter(book, ws)
+    _script(book, ws)
+    last = _levels(book, ws)
+    ws.freeze_panes = "A4"
+    styles.print_setup(ws, area=f"A1:G{last}", fit_height=1)
+    return ws

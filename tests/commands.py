@@ -57,6 +57,15 @@ COMMANDS: list[Command] = [
         "share", lambda book, out: [*XLCOMP, "share", str(book), "-o", str(out)], "copy", edits=True
     ),
     Command(
+        "check", lambda book, out: [*XLCOMP, "check", str(book)], "nothing", accepts_minimal=False
+    ),
+    Command(
+        "build-data",
+        lambda book, out: [*XLCOMP, "build", "--data", str(book), "-o", str(out)],
+        "copy",
+        accepts_minimal=False,
+    ),
+    Command(
         "render",
         lambda book, out: [*XLCOMP, "render", str(book), "-o", str(out.with_suffix(".pdf"))],
         "nothing",

@@ -265,3 +265,29 @@ def test_cli_build_with_a_bad_data_file(tmp_path: Path, capsys: pytest.CaptureFi
     err = capsys.readouterr().err
     assert str(data) in err and "Traceback" not in err
     assert not out.exists()
+
+
+def test_build_from_an_edited_workbook(tmp_path: Path) -> None:
+    """`build --data BOOK.xlsx` takes the workbook's tables; the committed one rebuilds itself."""
+    import zipfile
+
+    from xlcomp.cli import main
+
+    committed = Path(__file__).resolve().parent.parent / "workbooks" / "negotiation.xlsx"
+    out = tmp_path / "rebuilt.xlsx"
+    assert main(["build", "--data", str(committed), "-o", str(out)]) == 0
+    with zipfile.ZipFile(committed) as a, zipfile.ZipFile(out) as b:
+        assert a.namelist() == b.namelist()
+        assert all(a.read(n) == b.read(n) for n in a.namelist())
+
+
+def test_build_from_a_hostile_workbook(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`build --data` with a text file named .xlsx: one line naming it, nothing written."""
+    from xlcomp.cli import main
+
+    bad = tmp_path / "bands.xlsx"
+    bad.write_text("region,level\n")
+    out = tmp_path / "out.xlsx"
+    assert main(["build", "--data", str(bad), "-o", str(out)]) == 2
+    assert str(bad) in capsys.readouterr().err
+    assert not out.exists()

@@ -35,9 +35,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import range_boundaries
 
 from xlcomp.core.check import check_bands
-from xlcomp.core.models import key
+from xlcomp.core.models import GuideData, key
 from xlcomp.core.tables import BAND_COLUMNS, LEVEL_COLUMNS, parse_bands, parse_levels
-from xlcomp.errors import Problem, WorkbookError
+from xlcomp.errors import DataError, Problem, WorkbookError
 from xlcomp.ooxml import Package, open_workbook, parse
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -262,9 +262,18 @@ def level_rung_problems(rows: Sequence[Sequence[object]]) -> list[Problem]:
     return problems
 
 
-def check_workbook(path: str | Path, tolerance: float = 0.05) -> Report:
-    """Read the Bands and Levels tables of the workbook at ``path`` and check them."""
+def read_tables(
+    path: str | Path,
+) -> tuple[dict[str, TablePlace], dict[str, list[tuple[object, ...]]]]:
+    """Where the Bands and Levels tables of the workbook at ``path`` are, and their rows."""
     pkg = open_workbook(path)
+    # Every XML part through the hardened parser before openpyxl reads any of them.
+    for name in list(pkg.parts):
+        if name.endswith((".xml", ".rels")):
+            try:
+                parse(pkg.parts[name], part=name, source=path)
+            except WorkbookError as exc:
+                raise type(exc)(str(exc) if str(path) in str(exc) else f"{path}: {exc}") from None
     tables = find_tables(pkg)
     data = pkg.original_bytes if pkg.original_bytes is not None else pkg.to_bytes()
     try:
@@ -286,6 +295,12 @@ def check_workbook(path: str | Path, tolerance: float = 0.05) -> Report:
                 raise WorkbookError(f"{path}: cannot read the table {name} ({exc})") from None
     finally:
         wb.close()
+    return places, all_rows
+
+
+def check_workbook(path: str | Path, tolerance: float = 0.05) -> Report:
+    """Read the Bands and Levels tables of the workbook at ``path`` and check them."""
+    places, all_rows = read_tables(path)
     bands_rows, levels_rows = all_rows["Bands"], all_rows["Levels"]
     band_table, read_problems = parse_bands(bands_rows)
     findings = locate(
@@ -303,3 +318,27 @@ def check_workbook(path: str | Path, tolerance: float = 0.05) -> Report:
     )
     counts = {"Bands": len(band_table.bands), "Levels": len(level_table.entries)}
     return Report(str(path), places, counts, findings)
+
+
+def guide_from_workbook(path: str | Path, base: GuideData) -> GuideData:
+    """``base`` with its bands and levels replaced by the tables of the workbook at ``path``.
+
+    A recruiter who edited the tables of a shared workbook rebuilds the template from it
+    (``xlcomp build --data edited.xlsx``). The tables must read cleanly (the problems of
+    ``check`` that stop a function, each with its cell, in one error); the guide's text,
+    levers and sources come from ``base``. When the scenario's region or level is not in
+    the new bands, the scenario moves to the first band's region and level.
+    """
+    places, rows = read_tables(path)
+    bands, band_problems = parse_bands(rows["Bands"])
+    levels, level_problems = parse_levels(rows["Levels"])
+    findings = locate(band_problems, places["Bands"], rows["Bands"], BAND_COLUMNS)
+    findings += locate(level_problems, places["Levels"], rows["Levels"], LEVEL_COLUMNS)
+    if findings:
+        more = f" (+{len(findings) - 1} more; run xlcomp check)" if len(findings) > 1 else ""
+        raise DataError(f"{path}: cannot use its tables: {findings[0]}{more}")
+    scenario = base.scenario
+    if not bands.matching(scenario.region, scenario.level, "base"):
+        first = bands.bands[0]
+        scenario = scenario.model_copy(update={"region": first.region, "level": first.level})
+    return base.model_copy(update={"bands": bands, "levels": levels, "scenario": scenario})

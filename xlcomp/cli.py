@@ -10,6 +10,7 @@ import argparse
 import sys
 import tempfile
 from collections.abc import Sequence
+from pathlib import Path
 
 from xlcomp.errors import XlcompError
 
@@ -41,7 +42,14 @@ def _build(args: argparse.Namespace) -> int:
     from xlcomp.core.guide import load_guide
     from xlcomp.template import write_template
 
-    path = write_template(load_guide(args.data), args.output)
+    data = args.data
+    if data is not None and Path(data).suffix.lower() in (".xlsx", ".xlsm"):
+        from xlcomp.check_book import guide_from_workbook
+
+        guide = guide_from_workbook(data, load_guide())
+    else:
+        guide = load_guide(data)
+    path = write_template(guide, args.output)
     if args.lite:
         from xlcomp.lite import build_lite
 

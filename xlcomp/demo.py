@@ -205,8 +205,8 @@ def workbook_lines(run: WorkbookRun) -> list[Line]:
     """The values read back from the refreshed workbook."""
     lines = []
     for name, label in WORKBOOK_NAMES:
-        v = run.values.get(name)
-        shown = format_rate(v) if name.endswith("pct") and _is_number(v) else _money(v)
+        v: Any = run.values.get(name)
+        shown = format_rate(float(v)) if name.endswith("pct") and _is_number(v) else _money(v)
         lines.append(Line(f"{label}  [{name}]", shown))
     lines.extend(Line(f"Checks row {i}", text) for i, text in enumerate(run.checks, 1))
     return lines

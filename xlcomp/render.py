@@ -63,7 +63,7 @@ def render(book: Path, out: Path, *, sheet: str | None = None, dpi: int = 110) -
         # LibreOffice knows none of our functions and recomputes array formulas on
         # load: show it a refreshed copy with our cells stored as values.
         src = Path(tmp) / ("book" + book.suffix.lower())
-        share_workbook(book, src, keep_private=True)
+        share_workbook(book, src, keep_private=True, note=False)
         pdf = convert(src, PDF_FILTER, Path(tmp), recalc="never")
         if suffix == ".pdf":
             tmp_out = out.with_name(f".{out.name}.tmp")

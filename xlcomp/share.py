@@ -43,6 +43,7 @@ from xlcomp.refresh import refresh_workbook
 from xlcomp.refresh.book import NS_MAIN, Book, Sheet, parse_xml, read_book, split_range
 from xlcomp.refresh.engine import Engine, Failure, cell_name
 from xlcomp.refresh.functions import bare_name, default_udfs
+from xlcomp.refresh.patch import apply_edits
 from xlcomp.refresh.values import EMPTY, XlError
 
 CellKey = tuple[int, int, int]  # sheet index, row, column
@@ -314,14 +315,7 @@ def _rewrite_sheet(
                 edits.append((cell.start, cell.end, _empty_cell(sheet, old)))
             else:
                 edits.append((cell.start, cell.end, _freeze_cell(sheet, old)))
-    edits.sort()
-    out, pos = [], 0
-    for start, end, data in edits:
-        out.append(sheet.xml[pos:start])
-        out.append(data)
-        pos = end
-    out.append(sheet.xml[pos:])
-    return b"".join(out), dropped
+    return apply_edits(sheet.xml, edits), dropped
 
 
 def _used_shared_strings(xml: bytes) -> set[int]:
@@ -549,8 +543,12 @@ def share_workbook(
     *,
     keep_private: bool = False,
     now: dt.datetime | None = None,
+    note: bool = True,
 ) -> ShareReport:
-    """Write to ``out`` a copy of ``src`` that is safe to send (see the module's doc)."""
+    """Write to ``out`` a copy of ``src`` that is safe to send (see the module's doc).
+
+    ``note=False`` leaves the Guide sheet alone (for pictures of the workbook).
+    """
     src, out = Path(src), Path(out)
     when = (now or dt.datetime.now(dt.UTC)).strftime("%Y-%m-%d %H:%M UTC")
     with tempfile.TemporaryDirectory(prefix="xlcomp-share-") as tmp:
@@ -582,19 +580,20 @@ def share_workbook(
 
     if not keep_private:
         _scrub(pkg, book, found, empty, dropped, report)
-        note = (
+        text = (
             f"Shared copy made by xlcomp share on {when}: removed {len(inputs)} private "
             f"inputs ({_ranges(inputs, book) or 'none'}) and {len(computed)} cells computed "
             f"from them ({_ranges(computed, book) or 'none'}); results of xlcomp functions "
             "are stored as values."
         )
     else:
-        note = (
+        text = (
             f"Copy made by xlcomp share --keep-private on {when}: private cells kept; "
             "results of xlcomp functions are stored as values."
         )
-    where = _add_note(pkg, read_book(pkg), note)
-    report.note = f"{where}: {note}" if where else note
+    if note:
+        where = _add_note(pkg, read_book(pkg), text)
+        report.note = f"{where}: {text}" if where else text
 
     if not keep_private:
         # A computed value equal to a value the copy keeps in the open (a split at the

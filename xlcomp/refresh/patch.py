@@ -114,14 +114,18 @@ def patch_sheet(sheet: Sheet, results: dict[tuple[int, int], Any]) -> tuple[byte
         edits.extend(_insertions(sheet, missing))
     if not edits:
         return sheet.xml, 0
-    edits.sort(key=lambda e: (e[0], e[1]))
+    return apply_edits(sheet.xml, edits), changed
+
+
+def apply_edits(xml: bytes, edits: list[tuple[int, int, bytes]]) -> bytes:
+    """``xml`` with each byte span ``[start, end)`` replaced; spans must not overlap."""
     out, pos = [], 0
-    for start, end, data in edits:
-        out.append(sheet.xml[pos:start])
+    for start, end, data in sorted(edits, key=lambda e: (e[0], e[1])):
+        out.append(xml[pos:start])
         out.append(data)
         pos = end
-    out.append(sheet.xml[pos:])
-    return b"".join(out), changed
+    out.append(xml[pos:])
+    return b"".join(out)
 
 
 def _insertions(

@@ -366,7 +366,9 @@ def leak_forms(value: Any, *, rounded: bool = True) -> list[str]:
     if rounded:
         thousands = v / 1000
         forms |= {format_money(v), f"{round(thousands)}K", f"{thousands:,.1f}K"}
-        forms |= {f"{thousands:.3f}".rstrip("0"), f"{round(thousands):,}K"}
+        forms.add(f"{round(thousands):,}K")
+        if not thousands.is_integer():
+            forms.add(f"{thousands:.3f}".rstrip("0"))  # 287.654 (in thousands)
     return sorted(f for f in forms if len(f.strip("$K,.0")) >= 2)
 
 

@@ -476,14 +476,16 @@ def _numbers(value: object) -> Any:
     first = value[0]
     if isinstance(first, list | tuple):
         cols = len(first)
-        if countOf(map(type, value), list) != n and set(map(type, value)) - _ROW_TYPES:
-            return None
         if cols == 1:
+            # Unpacking checks every row holds one cell; what a row holds is checked
+            # below (only floats pass), so the row types need no pass of their own.
             try:
                 cells = [x for (x,) in value]
-            except ValueError:  # a row of another length
+            except (ValueError, TypeError):  # a row of another length, or not a row
                 return None
         else:
+            if countOf(map(type, value), list) != n and set(map(type, value)) - _ROW_TYPES:
+                return None
             if cols == 0 or set(map(len, value)) != {cols}:
                 return None
             cells = list(chain.from_iterable(value))

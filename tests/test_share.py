@@ -186,7 +186,9 @@ def test_keep_private(tmp_path: Path) -> None:
     assert o["B14"].value == "=ROUND(B9,0)"
 
 
-def test_share_refuses_a_value_left_unmarked(tmp_path: Path) -> None:
+def test_share_refuses_a_value_left_unmarked(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """A private number also typed in an unmarked cell stops the share, naming it."""
     src = _book(tmp_path / "offer.xlsx")
     wb = openpyxl.load_workbook(src)
@@ -195,6 +197,8 @@ def test_share_refuses_a_value_left_unmarked(tmp_path: Path) -> None:
     out = tmp_path / "shared.xlsx"
     assert main(["share", str(src), "-o", str(out)]) == 2
     assert not out.exists()
+    err = capsys.readouterr().err
+    assert "the private value of Offer!B4 is also in Guide!C3" in err
 
 
 def test_share_of_a_text_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

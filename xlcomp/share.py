@@ -600,26 +600,30 @@ def share_workbook(
     if not keep_private:
         # A computed value equal to a value the copy keeps in the open (a split at the
         # band max) reveals nothing; a private input found anywhere stops the copy.
-        kept = {
-            cell.value
-            for sheet in book.sheets
-            for (r, c), cell in sheet.cells.items()
-            if (sheet.index, r, c) not in empty
-            and isinstance(cell.value, (int, float, str))
-            and not isinstance(cell.value, bool)
-        }
+        kept: dict[Any, str] = {}
+        for sheet in book.sheets:
+            for (r, c), cell in sheet.cells.items():
+                v = cell.value
+                if (sheet.index, r, c) in empty or isinstance(v, bool):
+                    continue
+                if isinstance(v, (int, float, str)):
+                    kept.setdefault(v, _label(book, (sheet.index, r, c)))
         values = {
             _label(book, k): v
             for k, v in found.values.items()
             if k in empty and (k not in formulas or v not in kept)
         }
+        for label, v in values.items():
+            if v in kept and leak_forms(v, rounded=False):
+                raise WorkbookError(
+                    f"{src}: refusing to write {out}: the private value of {label} is also in "
+                    f"{kept[v]}, which is not marked private; mark it private too or change it"
+                )
         leaks = find_leaks(pkg, values)
         if leaks:
             raise WorkbookError(
                 f"{src}: refusing to write {out}: a private value would still be in the "
-                f"copy: {leaks[0]}"
-                + (f" (+{len(leaks) - 1} more)" if len(leaks) > 1 else "")
-                + "; mark that cell private too or remove the value"
+                f"copy: {leaks[0]}" + (f" (+{len(leaks) - 1} more)" if len(leaks) > 1 else "")
             )
     write_package(pkg, out)
     return report

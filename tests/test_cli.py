@@ -95,3 +95,16 @@ def test_demo_builds_and_refreshes_the_workbook(capsys: object) -> None:
         assert line.rstrip().endswith(exp), line
     path = Path(out.split("The workbook is at ")[1].split(" (open")[0])
     assert path.exists() and path.suffix == ".xlsx"
+
+
+def test_demo_into_a_closed_pipe() -> None:
+    """`xlcomp demo | head -1` prints no traceback when the reader goes away."""
+    proc = subprocess.run(
+        f"{sys.executable} -m xlcomp demo | head -1",
+        shell=True,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert proc.stdout.startswith("xlcomp demo")
+    assert "Traceback" not in proc.stderr and "BrokenPipe" not in proc.stderr

@@ -203,3 +203,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("xlcomp: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `xlcomp demo | head`: the reader left; say nothing more
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141

@@ -154,3 +154,27 @@ def array_cells(path: Path) -> set[tuple[str, str]]:
                         for col in range(c1, c2 + 1):
                             out.add((ws.title, f"{get_column_letter(col)}{r}"))
     return out
+
+
+def recalculated_by_libreoffice(book: Path, tmp: Path) -> Any:
+    """``book`` recalculated in full by LibreOffice, loaded with openpyxl (values only)."""
+    import openpyxl
+
+    from xlcomp.libreoffice import convert
+
+    copy = tmp / "copy.xlsx"
+    copy.write_bytes(book.read_bytes())
+    outdir = tmp / "lo"
+    outdir.mkdir()
+    return openpyxl.load_workbook(convert(copy, "xlsx", outdir, recalc="always"), data_only=True)
+
+
+def error_cells(wb: Any) -> list[str]:
+    """``Sheet!A1=#ERR`` for every cell of ``wb`` holding an error value."""
+    return [
+        f"{ws.title}!{c.coordinate}={c.value}"
+        for ws in wb
+        for row in ws.iter_rows()
+        for c in row
+        if isinstance(c.value, str) and c.value.startswith("#")
+    ]

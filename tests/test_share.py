@@ -21,10 +21,10 @@ from openpyxl.styles import NamedStyle
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.formula import ArrayFormula
 
+from tests.refresh_helpers import error_cells, recalculated_by_libreoffice
 from xlcomp.cli import main
 from xlcomp.core.guide import load_guide
 from xlcomp.core.tables import band_rows
-from xlcomp.libreoffice import convert
 from xlcomp.refresh import refresh_workbook
 from xlcomp.share import leak_forms, share_workbook
 
@@ -158,20 +158,8 @@ def test_libreoffice_recalculating_shows_no_error(
 ) -> None:
     """LibreOffice, recalculating everything, opens the shared copy with no error cell."""
     _, _, out = shared
-    src = tmp_path / "copy.xlsx"
-    src.write_bytes(out.read_bytes())
-    outdir = tmp_path / "lo"
-    outdir.mkdir()
-    recalculated = convert(src, "xlsx", outdir, recalc="always")
-    wb = openpyxl.load_workbook(recalculated, data_only=True)
-    errors = [
-        f"{ws.title}!{c.coordinate}={c.value}"
-        for ws in wb
-        for row in ws.iter_rows()
-        for c in row
-        if isinstance(c.value, str) and c.value.startswith("#")
-    ]
-    assert errors == []
+    wb = recalculated_by_libreoffice(out, tmp_path)
+    assert error_cells(wb) == []
     assert wb["Offer"]["B13"].value == 712000  # 356,000 × 2, recalculated live
 
 

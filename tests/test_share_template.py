@@ -15,7 +15,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from xlcomp.libreoffice import convert
+from tests.refresh_helpers import error_cells, recalculated_by_libreoffice
 from xlcomp.ooxml import open_workbook, write_package
 from xlcomp.refresh import refresh_workbook
 from xlcomp.refresh.book import read_book
@@ -139,17 +139,5 @@ def test_libreoffice_recalculating_the_shared_template(
     shared: dict[str, object], tmp_path: Path
 ) -> None:
     """LibreOffice, recalculating everything, shows no error cell in the shared copy."""
-    copy = tmp_path / "shared.xlsx"
-    copy.write_bytes(Path(shared["out"]).read_bytes())  # type: ignore[arg-type]
-    outdir = tmp_path / "lo"
-    outdir.mkdir()
-    recalculated = convert(copy, "xlsx", outdir, recalc="always")
-    wb = openpyxl.load_workbook(recalculated, data_only=True)
-    errors = [
-        f"{ws.title}!{c.coordinate}={c.value}"
-        for ws in wb
-        for row in ws.iter_rows()
-        for c in row
-        if isinstance(c.value, str) and c.value.startswith("#")
-    ]
-    assert errors == []
+    wb = recalculated_by_libreoffice(Path(shared["out"]), tmp_path)  # type: ignore[arg-type]
+    assert error_cells(wb) == []

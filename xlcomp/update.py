@@ -105,7 +105,8 @@ def _from_csv(path: Path) -> Source:
         raise SourceError(
             str(path),
             [
-                "line 1: no header row; the first line names the columns: " + ", ".join(BAND_REQUIRED)
+                "line 1: no header row; the first line names the columns: "
+                + ", ".join(BAND_REQUIRED)
             ],
         )
     bands, read = parse_bands(rows)
@@ -224,6 +225,7 @@ def band_changes(old: BandTable, new: BandTable) -> tuple[list[Change], list[Cha
     changed: list[Change] = []
     added: list[Change] = []
     removed: list[Change] = []
+    labels: dict[tuple[str, str, str], list[str]] = {}
     for k, b in after.items():
         name = _band_name(b, with_company)
         a = before.get(k)
@@ -236,15 +238,15 @@ def band_changes(old: BandTable, new: BandTable) -> tuple[list[Change], list[Cha
             if x != y:
                 text = f"{name}: {field_name} {_bound(b, x)} → {_bound(b, y)}"
                 changed.append(Change(text, f"{name} {field_name}", x, y))
-        for field_name, label in (
-            ("source", "source"),
-            ("as_of", "as of"),
-            ("currency", "currency"),
-        ):
+        for field_name in ("source", "as_of", "currency"):
             x, y = getattr(a, field_name), getattr(b, field_name)
             if (x or "") != (y or "") and not (field_name == "currency" and y is None):
-                text = f"{name}: {label} {x or '(empty)'} → {y or '(empty)'}"
-                changed.append(Change(text, f"{name} {field_name}", x, y))
+                labels.setdefault((field_name, x or "", y or ""), []).append(name)
+    for (field_name, x, y), names in labels.items():
+        label = field_name.replace("_", " ")
+        rows = names[0] if len(names) == 1 else f"{len(names)} rows"
+        text = f"{rows}: {label} {x or '(empty)'} → {y or '(empty)'}"
+        changed.append(Change(text, f"{field_name} of {', '.join(names)}", x or None, y or None))
     for k, a in before.items():
         if k not in after:
             name = _band_name(a, with_company)

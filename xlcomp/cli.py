@@ -116,6 +116,50 @@ def _lite_extract(args: argparse.Namespace) -> int:
     return 0
 
 
+def _update(args: argparse.Namespace) -> int:
+    from xlcomp.errors import SourceError
+    from xlcomp.update import FAILED, load_source, summary, to_json, update_books
+
+    if args.jobs < 1:
+        print(f"xlcomp: error: --jobs {args.jobs}: give 1 or more", file=sys.stderr)
+        return EXIT_ERROR
+    try:
+        source = load_source(args.source)
+    except SourceError as exc:
+        for problem in exc.problems:
+            print(f"{exc.origin}: {problem}", file=sys.stderr)
+        n = len(exc.problems)
+        print(f"{exc.origin}: {n} problem{'s' * (n != 1)}; nothing written", file=sys.stderr)
+        return EXIT_PROBLEMS
+    bar = None
+    if not args.json and sys.stderr.isatty():
+        from tqdm import tqdm
+
+        bar = tqdm(desc="update", unit="book", file=sys.stderr, leave=False)
+
+    def progress(done: int, total: int) -> None:
+        if bar is not None:
+            bar.total = total
+            bar.update(done - bar.n)
+
+    try:
+        results = update_books(
+            args.books, source, args.output, dry_run=args.dry_run, jobs=args.jobs, progress=progress
+        )
+    finally:
+        if bar is not None:
+            bar.close()
+    if args.json:
+        print(to_json(source, results, args.dry_run))
+    else:
+        for note in source.notes:
+            print(f"note: {source.origin}: {note}")
+        for result in results:
+            print("\n".join(result.lines()))
+        print(summary(results, args.dry_run))
+    return EXIT_PROBLEMS if any(r.status == FAILED for r in results) else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every command."""
     parser = argparse.ArgumentParser(
@@ -185,6 +229,32 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("-o", "--output", required=True, metavar="OUT.pdf|OUT.png")
     render.add_argument("--sheet", metavar="NAME", help="only this sheet (PNG: one picture)")
     render.set_defaults(run=_render)
+
+    update = sub.add_parser(
+        "update",
+        help="new bands and levels into workbooks already handed out, keeping every input",
+    )
+    update.add_argument(
+        "books", nargs="+", metavar="BOOK", help="workbooks (.xlsx, .xlsm) or folders of them"
+    )
+    update.add_argument(
+        "--from",
+        dest="source",
+        required=True,
+        metavar="SOURCE",
+        help="the new truth: a .toml data file, a .csv of bands, or a workbook's tables",
+    )
+    update.add_argument(
+        "-o", "--output", metavar="DIR", help="write the updated copies into this folder"
+    )
+    update.add_argument(
+        "--dry-run", action="store_true", help="print the change report, write nothing"
+    )
+    update.add_argument("--json", action="store_true", help="print the report as JSON")
+    update.add_argument(
+        "--jobs", type=int, default=1, metavar="N", help="update N workbooks at once (processes)"
+    )
+    update.set_defaults(run=_update)
     return parser
 
 

@@ -102,7 +102,8 @@ def table_values(path: Path, name: str) -> list[list[Any]]:
     sheet = next(s for s in book.sheets if s.index == t.sheet)
     return [
         [
-            None if (r, c) not in sheet.cells or sheet.cells[(r, c)].value is EMPTY
+            None
+            if (r, c) not in sheet.cells or sheet.cells[(r, c)].value is EMPTY
             else sheet.cells[(r, c)].value
             for c in range(t.c1, t.c2 + 1)
         ]
@@ -162,11 +163,63 @@ def test_other_parts_byte_for_byte(updated: dict[str, Any]) -> None:
         n for n in before if n.startswith(("xl/worksheets/sheet", "xl/tables/"))
     }
     assert touched <= allowed
-    assert "xl/tables/table1.xml" in touched  # the Bands table grew from A1:H13... and shrank
-    wb = after["xl/workbook.xml"].decode()
-    assert "'Bands'!$A$1:$H$13" in wb  # 12 rows again: the print area is the table's
-    table = after["xl/tables/table1.xml"].decode()
-    assert 'ref="A1:H13"' in table and '<autoFilter ref="A1:H13"/>' in table
+    assert "xl/tables/table1.xml" not in touched  # 12 rows in, 12 rows out
+    assert "xl/worksheets/sheet2.xml" in touched  # the Bands sheet
+
+
+DENVER = [
+    ("Denver", "base", 158000, 210000),
+    ("Denver", "equity", 40000, 70000),
+    ("Denver", "bonus", 0.10, 0.15),
+    ("Denver", "tc", 190000, 265000),
+]
+
+
+@pytest.mark.parametrize(("bands", "last"), [(NEW_BANDS + DENVER, 17), (NEW_BANDS[:8], 9)])
+def test_table_grows_and_shrinks_with_everything_on_its_extent(
+    tmp_path: Path, updated: dict[str, Any], bands: list[tuple[str, str, float, float]], last: int
+) -> None:
+    src = tmp_path / "src.toml"
+    src.write_text(source_toml(bands), encoding="utf-8")
+    book = tmp_path / "c.xlsx"
+    book.write_bytes(updated["before"].read_bytes())
+    result = update_book(book, load_source(src))
+    assert result.status == "updated", result.message
+    got = parts(book)
+    table = got["xl/tables/table1.xml"].decode()
+    assert f'ref="A1:H{last}"' in table and f'<autoFilter ref="A1:H{last}"/>' in table
+    assert f'<definedName name="_xlnm.Print_Area" localSheetId="1">\'Bands\'!$A$1:$H${last}<' in (
+        got["xl/workbook.xml"].decode()
+    )
+    assert table_values(book, "Bands")[1:] == [
+        [
+            r,
+            "Senior SWE",
+            c,
+            float(lo),
+            float(hi),
+            "Together AI",
+            "Together AI Global Negotiation Guide (Levels.fyi, Blind)",
+            "2025-2026",
+        ]
+        for r, c, lo, hi in bands
+    ]
+    after = cells(book)
+    below = [k for k in after if k[0] == "Bands" and k[1] > last and k[2] <= 8]
+    assert below == []  # the rows the table gave up are empty in its columns
+    regions = [after[("Bands", r, 10)][0] for r in range(2, 7)]
+    assert regions == [b[0] for b in bands[::4]] + [""] * (5 - len(bands) // 4)
+    fresh = tmp_path / "fresh.xlsx"
+    write_template(with_persona(load_guide(src)), fresh)
+    refresh_workbook(fresh)
+    want = cells(fresh)
+    for k, (value, formula) in want.items():
+        if formula is not None:
+            assert after[k][0] == (pytest.approx(value) if isinstance(value, float) else value), k
+    before = parts(updated["before"])
+    for name in before:
+        if not name.startswith(("xl/worksheets/sheet", "xl/tables/", "xl/workbook.xml")):
+            assert got[name] == before[name], name
 
 
 def test_report_by_hand(updated: dict[str, Any]) -> None:
@@ -250,22 +303,32 @@ def test_bad_source_writes_nothing(tmp_path: Path) -> None:
     out = run("update", book, "--from", bad, "-o", tmp_path / "out")
     assert out.returncode == 1, out.stderr
     lines = out.stderr.splitlines()
-    assert f"{bad}: line 2, column min: Seattle / Senior SWE base: min 250,000 is above max 200,000" in lines
-    assert any(line.startswith(f"{bad}: line 4, column max:") and "whole percents" in line for line in lines)
+    assert (
+        f"{bad}: line 2, column min: Seattle / Senior SWE base: min 250,000 is above max 200,000"
+        in lines
+    )
+    assert any(
+        line.startswith(f"{bad}: line 4, column max:") and "whole percents" in line
+        for line in lines
+    )
     assert f"{bad}: line 5, column region: region is empty" in lines
     assert lines[-1] == f"{bad}: 3 problems; nothing written"
     assert book.read_bytes() == original
     assert not (tmp_path / "out").exists()
 
 
-def test_csv_and_workbook_sources_give_the_same_tables(tmp_path: Path, updated: dict[str, Any]) -> None:
+def test_csv_and_workbook_sources_give_the_same_tables(
+    tmp_path: Path, updated: dict[str, Any]
+) -> None:
     """A CSV of bands (headers in any case) and a master workbook update alike."""
     csv_path = tmp_path / "bands.csv"
     lines = ["Region,LEVEL,Component,Min,Max,Company,Source,As_of"]
     guide = load_guide(updated["src"])
     for b in guide.bands.bands:
-        lines.append(f"{b.region},{b.level},{b.component},{b.min:g},{b.max:g},{b.company},"
-                     f'"{b.source}",{b.as_of}')
+        lines.append(
+            f"{b.region},{b.level},{b.component},{b.min:g},{b.max:g},{b.company},"
+            f'"{b.source}",{b.as_of}'
+        )
     csv_path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     a = tmp_path / "a.xlsx"
     b = tmp_path / "b.xlsx"

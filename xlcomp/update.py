@@ -240,7 +240,7 @@ def band_changes(old: BandTable, new: BandTable) -> tuple[list[Change], list[Cha
                 changed.append(Change(text, f"{name} {field_name}", x, y))
         for field_name in ("source", "as_of", "currency"):
             x, y = getattr(a, field_name), getattr(b, field_name)
-            if (x or "") != (y or "") and not (field_name == "currency" and y is None):
+            if (x or "") != (y or "") and not (field_name == "currency" and None in (x, y)):
                 labels.setdefault((field_name, x or "", y or ""), []).append(name)
     for (field_name, x, y), names in labels.items():
         label = field_name.replace("_", " ")

@@ -9,7 +9,12 @@ adds Austin and removes Remote US. The expected report numbers are worked by han
 from __future__ import annotations
 
 import json
+import os
+import random
+import signal
 import subprocess
+import sys
+import time
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -423,3 +428,44 @@ def test_dry_run_writes_nothing(tmp_path: Path, updated: dict[str, Any]) -> None
 def test_extent_moves_only_the_tables_ranges(text: str, home: str | None, want: str) -> None:
     extent = Extent("Bands", c1=1, c2=8, header=1, first=2, old_last=13, new_last=20)
     assert extent.move(text, home) == want
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL and flock are POSIX")
+def test_sigkill_leaves_old_or_new_workbook(tmp_path: Path, updated: dict[str, Any]) -> None:
+    """The kill test of refresh, applied to update: SIGKILLed at random moments spread over
+    its run, ``update`` leaves the old workbook or the new one, never a torn one, and the
+    next run leaves no temporary file."""
+    from tests.test_atomic_kill import KILLS, new_seed, read_parts, run_to_end, temps
+
+    seed = new_seed()
+    rng = random.Random(seed)
+    old = updated["before"].read_bytes()
+    book = tmp_path / "book.xlsx"
+    argv = [*XLCOMP, "update", str(book), "--from", str(updated["src"])]
+    ref = tmp_path / "ref"
+    ref.mkdir()
+    copy = ref / "book.xlsx"
+    copy.write_bytes(old)
+    seconds = run_to_end([*XLCOMP, "update", str(copy), "--from", str(updated["src"])])
+    new_parts, old_parts = read_parts(copy), parts(updated["before"])
+    outcomes = set()
+    for i in range(KILLS):
+        book.write_bytes(old)
+        delay = seconds * 1.1 * (i + rng.random()) / KILLS
+        proc = subprocess.Popen(
+            argv, env=command_env(), cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        time.sleep(delay)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        got = read_parts(book)
+        assert got in (old_parts, new_parts), f"kill {i} at {delay:.3f}s: torn (seed {seed})"
+        outcomes.add("new" if got == new_parts else "old")
+    assert "old" in outcomes, f"no kill landed before the write (seed {seed})"
+    for leftover in temps(book):
+        os.utime(leftover, (time.time() - 60, time.time() - 60))
+    book.write_bytes(old)
+    run_to_end(argv)
+    assert read_parts(book) == new_parts
+    assert temps(book) == [], f"temporary files left (seed {seed})"

@@ -155,7 +155,8 @@ def _update(args: argparse.Namespace) -> int:
         for note in source.notes:
             print(f"note: {source.origin}: {note}")
         for result in results:
-            print("\n".join(result.lines()))
+            failed = result.status == FAILED
+            print("\n".join(result.lines()), file=sys.stderr if failed else sys.stdout)
         print(summary(results, args.dry_run))
     return EXIT_PROBLEMS if any(r.status == FAILED for r in results) else 0
 

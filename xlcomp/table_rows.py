@@ -189,7 +189,7 @@ def rewrite_rows(
             if row.self_closing:
                 tag = tag[:-2].rstrip() + b">"
         elif content:
-            tag = _ROW_R.sub(lambda m: m.group(1) + str(n).encode() + m.group(2), new_row_tag)
+            tag = _ROW_R.sub(b"\\g<1>%d\\g<2>" % n, new_row_tag)
         else:
             continue
         pieces.append(tag + content + end_tag)
@@ -360,9 +360,9 @@ def replace_table_rows(
         r = table.data_r1 + i
         kind = kind_of(row)
         for c in range(table.c1, table.c2 + 1):
-            cell = sheet.cells.get((r, c))
-            if cell is not None:
-                styles.setdefault((c, kind), _style(sheet.xml[cell.start : cell.end]))
+            old = sheet.cells.get((r, c))
+            if old is not None:
+                styles.setdefault((c, kind), _style(sheet.xml[old.start : old.end]))
     cells: dict[tuple[int, int], bytes] = {}
     for i, new in enumerate(new_rows):
         r = table.data_r1 + i

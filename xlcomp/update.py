@@ -574,13 +574,13 @@ def _update(book: Path, target: Path, source: Source, dry_run: bool) -> BookResu
     new_band_rows = _written_rows(bands_now.header, map(_band_record, source.bands.bands))
     edits: list[tuple[Any, list[list[object]], int | None]] = []
     if _normal(new_band_rows) != _normal(bands_now.rows):
-        comp = [_header_key(h) for h in bands_now.header].index("component")
+        comp: int | None = [_header_key(h) for h in bands_now.header].index("component")
         edits.append((bands_now, new_band_rows, comp))
     if source.levels is not None:
         result.levels_added, result.levels_removed = level_changes(old_levels, source.levels)
-        records = (
+        records: list[dict[str, object]] = [
             {"company": e.company, "level": e.level, "rung": e.rung} for e in source.levels.entries
-        )
+        ]
         new_level_rows = _written_rows(levels_now.header, records)
         if _normal(new_level_rows) != _normal(levels_now.rows):
             edits.append((levels_now, new_level_rows, None))

@@ -553,10 +553,8 @@ def _tables(book: Any) -> tuple[Any, Any]:
 
 def _update(book: Path, target: Path, source: Source, dry_run: bool) -> BookResult:
     from xlcomp.ooxml import open_workbook, write_package
+    from xlcomp.refresh import recalculate, store_values
     from xlcomp.refresh.book import read_book
-    from xlcomp.refresh.engine import Engine
-    from xlcomp.refresh.functions import default_udfs
-    from xlcomp.refresh.patch import drop_full_calc_on_load, patch_sheet
     from xlcomp.table_rows import replace_table_rows
 
     pkg = open_workbook(book)
@@ -604,26 +602,15 @@ def _update(book: Path, target: Path, source: Source, dry_run: bool) -> BookResu
         sheet = next(s for s in fresh.sheets if s.index == again.sheet)
         now = TableRows(again, sheet, current.header, current.rows, current.below)
         replace_table_rows(pkg, fresh, now, [list(r) for r in rows], _kind(comp))  # type: ignore[arg-type]
-    after = read_book(pkg)
-    engine = Engine(after, {k.upper(): v for k, v in default_udfs().items()})
-    engine.run(None)
-    if engine.failures:
-        first = engine.failures[0]
-        more = f" (+{len(engine.failures) - 1} more)" if len(engine.failures) > 1 else ""
+    recalc = recalculate(read_book(pkg))
+    if recalc.failures:
+        first = recalc.failures[0]
+        more = f" (+{len(recalc.failures) - 1} more)" if len(recalc.failures) > 1 else ""
         return BookResult(
             str(book), FAILED, message=f"cannot evaluate {first}{more}; the workbook is not written"
         )
-    for sheet in after.sheets:
-        results = engine.results.get(sheet.index)
-        if results:
-            xml, n = patch_sheet(sheet, results)
-            if n:
-                pkg.parts[sheet.part] = xml
-    wb = pkg.parts[after.workbook_part]
-    new_wb = drop_full_calc_on_load(wb)
-    if new_wb != wb:
-        pkg.parts[after.workbook_part] = new_wb
-    result.candidate = _candidate(before, after, engine.results, watched, source.bands)
+    store_values(recalc)
+    result.candidate = _candidate(before, recalc.book, recalc.values, watched, source.bands)
     result.status = UPDATED
     if not dry_run:
         write_package(pkg, target)

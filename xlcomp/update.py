@@ -571,7 +571,7 @@ def _update(book: Path, target: Path, source: Source, dry_run: bool) -> BookResu
     )
     new_band_rows = _written_rows(bands_now.header, map(_band_record, source.bands.bands))
     edits: list[tuple[Any, list[list[object]], int | None]] = []
-    if _normal(new_band_rows) != _normal(bands_now.rows):
+    if bands_now.below or _normal(new_band_rows) != _normal(bands_now.rows):
         comp: int | None = [_header_key(h) for h in bands_now.header].index("component")
         edits.append((bands_now, new_band_rows, comp))
     if source.levels is not None:
@@ -580,12 +580,13 @@ def _update(book: Path, target: Path, source: Source, dry_run: bool) -> BookResu
             {"company": e.company, "level": e.level, "rung": e.rung} for e in source.levels.entries
         ]
         new_level_rows = _written_rows(levels_now.header, records)
-        if _normal(new_level_rows) != _normal(levels_now.rows):
+        if levels_now.below or _normal(new_level_rows) != _normal(levels_now.rows):
             edits.append((levels_now, new_level_rows, None))
-    if bands_now.below:
-        result.notes.append(
-            f"{bands_now.below} row(s) typed below the table Bands were read as its rows"
-        )
+    for now in (bands_now, levels_now):
+        if now.below:
+            result.notes.append(
+                f"{now.below} row(s) typed below the table {now.table.name} were read as its rows"
+            )
     if not edits:
         if not dry_run and target != book:
             from xlcomp.ooxml import atomic_write_bytes

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 import signal
 import subprocess
 import sys
@@ -469,3 +470,53 @@ def test_sigkill_leaves_old_or_new_workbook(tmp_path: Path, updated: dict[str, A
     run_to_end(argv)
     assert read_parts(book) == new_parts
     assert temps(book) == [], f"temporary files left (seed {seed})"
+
+
+@pytest.mark.libreoffice
+def test_libreoffice_opens_the_grown_table(tmp_path: Path, updated: dict[str, Any]) -> None:
+    """LibreOffice opens the updated workbook and, recalculating everything, reads the grown
+    table: the drop-down list of regions (a distinct list over Bands[Region]) holds the
+    four regions of the new rows, Denver's from rows 14–17 included."""
+    import openpyxl
+
+    from xlcomp.libreoffice import convert
+
+    src = tmp_path / "src.toml"
+    src.write_text(source_toml(NEW_BANDS + DENVER), encoding="utf-8")
+    book = tmp_path / "c.xlsx"
+    book.write_bytes(updated["before"].read_bytes())
+    assert update_book(book, load_source(src)).status == "updated"
+    outdir = tmp_path / "lo"
+    outdir.mkdir()
+    wb = openpyxl.load_workbook(convert(book, "xlsx", outdir, recalc="always"), data_only=True)
+    ws = wb["Bands"]
+    assert [ws[f"J{r}"].value or "" for r in range(2, 7)] == [
+        "San Francisco",
+        "Seattle",
+        "Austin",
+        "Denver",
+        "",
+    ]
+    assert [ws[f"A{r}"].value for r in (14, 17, 18)] == ["Denver", "Denver", None]
+    assert wb["Offer"]["B8"].value == 210_000
+
+
+def test_lite_parts_and_private_marks_kept(tmp_path: Path, updated: dict[str, Any]) -> None:
+    """A workbook carrying xlwings Lite keeps its Lite parts and private names as they were."""
+    from xlcomp.lite import build_lite
+
+    book = tmp_path / "lite.xlsx"
+    book.write_bytes(updated["before"].read_bytes())
+    build_lite(book, book)
+    before = parts(book)
+    assert any("webextension" in n for n in before)
+    assert update_book(book, load_source(updated["src"])).status == "updated"
+    after = parts(book)
+    assert list(after) == list(before)
+    for name in before:
+        if not name.startswith(("xl/worksheets/sheet", "xl/tables/", "xl/workbook.xml")):
+            assert after[name] == before[name], name
+    names = re.findall(rb"<definedName [^>]*>[^<]*</definedName>", after["xl/workbook.xml"])
+    assert names == re.findall(
+        rb"<definedName [^>]*>[^<]*</definedName>", before["xl/workbook.xml"]
+    )

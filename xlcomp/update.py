@@ -738,6 +738,7 @@ def update_books(
             if progress:
                 progress(i + 1, total)
         return [r for r in results if r is not None]
+    _warm_up()
     done = 0
     with ProcessPoolExecutor(max_workers=min(jobs, total)) as pool:
         futures: dict[Future[BookResult], int] = {
@@ -756,6 +757,18 @@ def update_books(
             if progress:
                 progress(done, total)
     return [r for r in results if r is not None]
+
+
+def _warm_up() -> None:
+    """Import the engine and the worksheet functions once, before the workers fork from
+    this process, so that no worker pays for them again."""
+    import importlib
+
+    from xlcomp.refresh.functions import default_udfs
+
+    for module in ("xlcomp.refresh", "xlcomp.table_rows", "xlcomp.ooxml"):
+        importlib.import_module(module)
+    default_udfs()
 
 
 def summary(results: Sequence[BookResult], dry_run: bool = False) -> str:

@@ -32,6 +32,7 @@ import io
 import json
 import math
 import os
+import re
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
@@ -123,6 +124,13 @@ def _from_csv(path: Path) -> Source:
     return Source(str(path), bands, None, tuple(where(p) for p in _gaps(bands, blocking)))
 
 
+def _toml_entry(message: str) -> str:
+    """``bands row 5`` (a table's row, header first) as the data file's ``[[bands]] #4``."""
+    return re.sub(
+        r"\b(bands|levels) row (\d+)", lambda m: f"[[{m.group(1)}]] #{int(m.group(2)) - 1}", message
+    )
+
+
 def _from_toml(path: Path) -> Source:
     from xlcomp.core.guide import load_guide
 
@@ -135,8 +143,8 @@ def _from_toml(path: Path) -> Source:
         raise SourceError(str(path), body.split("; ")) from None
     blocking = check_bands(guide.bands, [], math.inf)
     if blocking:
-        raise SourceError(str(path), [p.message for p in blocking])
-    notes = tuple(p.message for p in _gaps(guide.bands, blocking))
+        raise SourceError(str(path), [_toml_entry(p.message) for p in blocking])
+    notes = tuple(_toml_entry(p.message) for p in _gaps(guide.bands, blocking))
     return Source(str(path), guide.bands, guide.levels, notes)
 
 

@@ -21,6 +21,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests.commands import XLCOMP, command_env
 from xlcomp.core.guide import load_guide
@@ -520,3 +522,51 @@ def test_lite_parts_and_private_marks_kept(tmp_path: Path, updated: dict[str, An
     assert names == re.findall(
         rb"<definedName [^>]*>[^<]*</definedName>", before["xl/workbook.xml"]
     )
+
+
+_TEXT = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\r"),
+    min_size=1,
+    max_size=12,
+)
+_VALUE = st.one_of(
+    _TEXT, st.floats(min_value=-1e9, max_value=1e9, allow_nan=False), st.integers(0, 10**7)
+)
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(rows=st.lists(st.lists(_VALUE, min_size=8, max_size=8), min_size=1, max_size=40))
+def test_any_rows_read_back_and_nothing_beside_them_moves(rows: list[list[Any]]) -> None:
+    """Property: whatever rows are written (XML-special text, control characters, numbers),
+    the table reads them back, its ref and print area end on the last one, and every cell
+    beside the table keeps its bytes."""
+    from xlcomp.core.tables import looks_like_row
+    from xlcomp.table_rows import read_table_rows, replace_table_rows
+
+    pkg = open_workbook(ROOT / "workbooks" / "negotiation.xlsx")
+    book = read_book(pkg)
+    current = read_table_rows(book, "Bands", looks_like_row)
+    beside = {
+        k: current.sheet.xml[c.start : c.end] for k, c in current.sheet.cells.items() if k[1] > 8
+    }
+    replace_table_rows(pkg, book, current, rows, lambda row: "row")
+    after = read_book(pkg)
+    last = len(rows) + 1
+    t = next(t for t in after.tables if t.name == "Bands")
+    assert (t.r1, t.c1, t.r2, t.c2) == (1, 1, last, 8)
+    sheet = next(s for s in after.sheets if s.name == "Bands")
+    got = [
+        [
+            None
+            if (r, c) not in sheet.cells or sheet.cells[(r, c)].value is EMPTY
+            else sheet.cells[(r, c)].value
+            for c in range(1, 9)
+        ]
+        for r in range(2, last + 1)
+    ]
+    assert got == [[float(v) if not isinstance(v, str) else v for v in row] for row in rows]
+    assert not [k for k in sheet.cells if k[1] <= 8 and k[0] > last]
+    assert {k: sheet.xml[c.start : c.end] for k, c in sheet.cells.items() if k[1] > 8} == beside
+    assert f"'Bands'!$A$1:$H${last}<".encode() in pkg.parts["xl/workbook.xml"]

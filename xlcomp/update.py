@@ -111,7 +111,9 @@ def _from_csv(path: Path) -> Source:
             ],
         )
     bands, read = parse_bands(rows)
-    blocking = check_bands(bands, read, math.inf)
+    blocking = sorted(
+        check_bands(bands, read, math.inf), key=lambda p: -1 if p.row is None else p.row
+    )
 
     def where(p: Problem) -> str:
         if p.row is None or p.row >= len(lines):

@@ -24,6 +24,7 @@ that depend on it are reported too.
 from __future__ import annotations
 
 import bisect
+import functools
 import math
 import operator
 from collections import deque
@@ -33,6 +34,7 @@ from typing import Any
 
 import numpy as np
 
+from xlcomp.refresh import excel
 from xlcomp.refresh import parser as fx
 from xlcomp.refresh.book import Book, Sheet, Table, split_range
 from xlcomp.refresh.functions import bare_name, native, udf_lookup
@@ -47,6 +49,7 @@ from xlcomp.refresh.values import (
     VALUE_ERROR,
     Array,
     XlError,
+    approx_equal,
     from_udf,
     scalar,
     to_array,
@@ -115,9 +118,14 @@ def cell_name(row: int, col: int) -> str:
 
 
 def _ops() -> dict[str, Callable[..., Any]]:
-    from formulas.functions.operators import OPERATORS
-
-    return OPERATORS  # type: ignore[no-any-return]
+    """Excel's operators (:mod:`xlcomp.refresh.excel`), by the parser's operator text."""
+    ops: dict[str, Callable[..., Any]] = {
+        op: functools.partial(excel.binary, op)
+        for op in ("+", "-", "*", "/", "^", "&", "=", "<>", "<", ">", "<=", ">=")
+    }
+    ops["U-"] = functools.partial(excel.unary, "-")
+    ops["%"] = functools.partial(excel.unary, "%")
+    return ops
 
 
 def _div(a: float, b: float) -> Any:
@@ -142,12 +150,13 @@ _FAST_ARITH: dict[str, Callable[[float, float], Any]] = {
     "^": _pow,
 }
 _FAST_CMP: dict[str, Callable[[float, float], bool]] = {
-    "=": operator.eq,
-    "<>": operator.ne,
-    "<": operator.lt,
-    ">": operator.gt,
-    "<=": operator.le,
-    ">=": operator.ge,
+    # Excel compares numbers to 15 significant digits: =0.1+0.2=0.3 is TRUE.
+    "=": approx_equal,
+    "<>": lambda a, b: not approx_equal(a, b),
+    "<": lambda a, b: a < b and not approx_equal(a, b),
+    ">": lambda a, b: a > b and not approx_equal(a, b),
+    "<=": lambda a, b: a <= b or approx_equal(a, b),
+    ">=": lambda a, b: a >= b or approx_equal(a, b),
 }
 
 
@@ -170,6 +179,20 @@ def _finite(v: Any) -> Any:
     if type(v) is float and not math.isfinite(v):
         return NUM_ERROR
     return v
+
+
+def _as_range(fn: Fn) -> Fn:
+    """A reference's value with a single cell as a 1x1 array (see excel.REFERENCE_ARGS)."""
+
+    def wrapped(r: int, c: int) -> Any:
+        v = fn(r, c)
+        if isinstance(v, np.ndarray) or isinstance(v, XlError) and v is REF_ERROR:
+            return v
+        out = np.empty((1, 1), object)
+        out[0, 0] = v
+        return out.view(Array)
+
+    return wrapped
 
 
 # ---------------------------------------------------------------------------------------
@@ -515,7 +538,14 @@ class Engine:
             return self._intersect(self._compile(node.args[0], sheet, refs), node.args[0])
         if name == "SUBTOTAL" and len(node.args) >= 2:
             return self._compile_subtotal(node, sheet, refs)
+        if name in ("ROWS", "COLUMNS", "ISREF") and len(node.args) == 1:
+            return self._compile_shape(node, name, sheet, refs)
         args = [self._compile(a, sheet, refs) for a in node.args]
+        if name in excel.REFERENCE_ARGS:
+            args = [
+                _as_range(f) if self._is_reference(a, sheet) else f
+                for f, a in zip(args, node.args, strict=True)
+            ]
         udf = udf_lookup(self.udfs, node.name)
         if udf is not None:
             return self._udf_call(udf, name, args, node.args)
@@ -532,6 +562,59 @@ class Engine:
             a0, a1 = args
             return lambda r, c: scalar(fn(a0(r, c), a1(r, c)))
         return lambda r, c: scalar(fn(*[a(r, c) for a in args]))
+
+    def _is_reference(self, node: fx.Node, sheet: int) -> bool:
+        """True when ``node`` is a reference (a cell, range, table or a name of one)."""
+        if isinstance(node, (fx.Ref, fx.StructRef)):
+            return True
+        if isinstance(node, fx.BinOp) and node.op == ":":
+            return True
+        if isinstance(node, fx.Name):
+            up = node.name.upper()
+            if up in self.tables:
+                return True
+            for dn in self.book.names:
+                if dn.name.upper() == up:
+                    try:
+                        tree = fx.parse(dn.text.strip().lstrip("="), 1, 1)
+                    except fx.ParseError:
+                        return False
+                    return self._is_reference(tree, sheet)
+        return False
+
+    def _compile_shape(self, node: fx.Call, name: str, sheet: int, refs: list[RefSpec]) -> Fn:
+        """ROWS, COLUMNS and ISREF: the shape of a reference, or of an array value."""
+        arg = node.args[0]
+        before = len(refs)
+        inner = self._compile(arg, sheet, refs)
+        if name == "ISREF":
+            is_ref = self._is_reference(arg, sheet)
+            return lambda r, c: is_ref
+        want_rows = name == "ROWS"
+        if len(refs) == before + 1 and (
+            isinstance(arg, fx.Ref) or (isinstance(arg, fx.BinOp) and arg.op == ":")
+        ):
+            spec = refs[-1]
+
+            def shape(r: int, c: int) -> Any:
+                box = spec(r, c)
+                if box is None:
+                    return REF_ERROR
+                _s, r1, c1, r2, c2 = box
+                return float(r2 - r1 + 1 if want_rows else c2 - c1 + 1)
+
+            return shape
+
+        def size(r: int, c: int) -> Any:
+            v = inner(r, c)
+            if isinstance(v, XlError):
+                return v
+            if isinstance(v, np.ndarray):
+                g = v if v.ndim == 2 else v.reshape(1, -1)
+                return float(g.shape[0] if want_rows else g.shape[1])
+            return 1.0
+
+        return size
 
     def _compile_subtotal(self, node: fx.Call, sheet: int, refs: list[RefSpec]) -> Fn:
         """SUBTOTAL(n, ref, ...) as the aggregate it names (1-11, or 101-111).

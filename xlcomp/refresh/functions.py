@@ -1,8 +1,8 @@
 """Which Python function computes each function name found in a formula.
 
-Native Excel functions come from the ``formulas`` package (its implementations follow
-Excel's semantics: ROUND halves away from zero, SUM skips text in ranges, errors
-propagate). Its modules are imported only when a workbook uses a name they hold: the
+Native Excel functions come from :mod:`xlcomp.refresh.excel` where ``formulas`` gives
+answers Excel does not (criteria, numbers stored as text, 15-digit rounding, TEXT,
+dates), and from the ``formulas`` package for the rest. Its modules are imported only when a workbook uses a name they hold: the
 statistics module alone pulls in scipy and costs most of a second.
 
 Our worksheet functions (``xlcomp.udfs.__all__``) are matched case-insensitively, with or
@@ -47,7 +47,12 @@ def native(name: str) -> Callable[..., Any] | None:
     """formulas' implementation of Excel function ``name``, or None if it has none."""
     from formulas.functions import not_implemented
 
+    from xlcomp.refresh.excel import FUNCTIONS
+
     up = name.upper()
+    own = FUNCTIONS.get(bare_name(up))
+    if own is not None:
+        return own
     candidates = (up, bare_name(up), "_XLFN." + bare_name(up))
     for modules in (_CHEAP, _COSTLY):
         _load(modules)

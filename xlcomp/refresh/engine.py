@@ -40,6 +40,7 @@ from xlcomp.refresh.book import Book, Sheet, Table, split_range
 from xlcomp.refresh.functions import bare_name, native, udf_lookup
 from xlcomp.refresh.structured import StructRefError, resolve
 from xlcomp.refresh.values import (
+    DATE1904,
     DIV_ERROR,
     EMPTY,
     NA_ERROR,
@@ -143,8 +144,8 @@ def _pow(a: float, b: float) -> Any:
 
 
 _FAST_ARITH: dict[str, Callable[[float, float], Any]] = {
-    "+": operator.add,
-    "-": operator.sub,
+    "+": excel.add,
+    "-": lambda a, b: excel.add(a, -b),
     "*": operator.mul,
     "/": _div,
     "^": _pow,
@@ -230,6 +231,7 @@ class Engine:
             return hit
         sheet = self.sheets.get(s)
         vals = self.values.get(s, {})
+        full = (r2 - r1 + 1, c2 - c1 + 1)
         if sheet is not None:
             r2 = min(r2, max(sheet.max_row, r1))
             c2 = min(c2, max(sheet.max_col, c1))
@@ -249,6 +251,10 @@ class Engine:
                 if r1 <= r <= r2 and c1 <= c <= c2:
                     arr[r - r1, c - c1] = v
         out = arr.view(Array)
+        if full != (h, w):
+            # Cells past the used area are left out; COUNTBLANK, COUNTIF and INDEX
+            # (xlcomp.refresh.excel) count them as the blanks they are.
+            out.full_shape = full
         self.range_cache[key] = out
         return out
 
@@ -830,6 +836,13 @@ class Engine:
 
     def run(self, progress: Callable[[int, int], None] | None = None) -> None:
         """Evaluate every formula; results land in :attr:`results`."""
+        token = DATE1904.set(self.book.date1904)
+        try:
+            self._run(progress)
+        finally:
+            DATE1904.reset(token)
+
+    def _run(self, progress: Callable[[int, int], None] | None) -> None:
         cells = self.collect()
         order, cyclic = self.order(cells)
         failed = [fc.compiled is None for fc in cells]  # already reported by collect()

@@ -32,6 +32,7 @@ from xlcomp.refresh.values import (
     EMPTY,
     NA_ERROR,
     NUM_ERROR,
+    REF_ERROR,
     VALUE_ERROR,
     Array,
     XlError,
@@ -43,7 +44,7 @@ from xlcomp.refresh.values import (
     text_to_number,
 )
 
-__all__ = ["FUNCTIONS", "REFERENCE_ARGS", "binary", "to_number", "to_text", "unary"]
+__all__ = ["FUNCTIONS", "REFERENCE_ARGS", "add", "binary", "to_number", "to_text", "unary"]
 
 Fn = Callable[..., Any]
 FUNCTIONS: dict[str, Fn] = {}
@@ -226,9 +227,9 @@ def _arith(op: str, a: Any, b: Any) -> Any:
     if isinstance(y, XlError):
         return y
     if op == "+":
-        return _finite(x + y)
+        return add(x, y)
     if op == "-":
-        return _finite(x - y)
+        return add(x, -y)
     if op == "*":
         return _finite(x * y)
     if op == "/":
@@ -245,6 +246,19 @@ def _arith(op: str, a: Any, b: Any) -> Any:
     if isinstance(r, complex):
         return NUM_ERROR
     return _finite(float(r))
+
+
+def add(x: float, y: float) -> float | XlError:
+    """``x + y``, exactly 0 when the operands cancel to 15 significant digits.
+
+    Microsoft documents that Excel sets the result of an addition or subtraction that
+    cancels to within its 15-digit precision to 0 (``=0.1+0.2-0.3`` is 0; "Floating-point
+    arithmetic may give inaccurate results in Excel", which calls it an optimisation).
+    """
+    r = x + y
+    if r != 0 and abs(r) < 1e-12 * max(abs(x), abs(y)) and approx_equal(x, -y):
+        return 0.0
+    return _finite(r)
 
 
 def _binary_scalar(op: str, a: Any, b: Any) -> Any:
@@ -412,10 +426,22 @@ def xl_counta(*args: Any) -> Any:
     return float(n)
 
 
+def _beyond(rng: Any) -> int:
+    """Cells of a reference past the sheet's used area (left out of its array)."""
+    full = getattr(rng, "full_shape", None)
+    if full is None or not isinstance(rng, np.ndarray):
+        return 0
+    return int(full[0] * full[1] - rng.size)
+
+
 @_register("COUNTBLANK")
 def xl_countblank(rng: Any) -> Any:
-    """COUNTBLANK: empty cells, and cells holding the empty text ``""``."""
-    return float(sum(1 for v in _flat(rng) if v is EMPTY or v is None or v == ""))
+    """COUNTBLANK: empty cells, and cells holding the empty text ``""``; cells past the
+    last used row or column of the sheet are empty too."""
+    if isinstance(rng, XlError):
+        return rng
+    blank = sum(1 for v in _flat(rng) if v is EMPTY or v is None or (_is_text(v) and v == ""))
+    return float(blank + _beyond(rng))
 
 
 # ---------------------------------------------------------------------------------------
@@ -443,7 +469,8 @@ def _wildcard(pattern: str) -> re.Pattern[str]:
 def criterion(crit: Any) -> Callable[[Any], bool]:
     """A predicate over cell values for a criteria argument, as Excel's COUNTIF reads it.
 
-    A number matches equal numbers (and text that reads as that number); ``"<5"``,
+    A number matches equal numbers (a blank criteria cell is 0); ``"1"`` matches the
+    number 1 and the text ``1``; ``"<5"``,
     ``">=2024-01-01"`` compare numbers only; ``"apple*"``/``"?b"`` match text with
     wildcards, case-insensitively (``~`` escapes); ``"<>x"`` matches every cell that
     does not match ``x``, blanks included; ``"<>"`` matches non-empty cells; ``"="``
@@ -458,10 +485,7 @@ def criterion(crit: Any) -> Callable[[Any], bool]:
         text = str(crit)
         return lambda v: isinstance(v, XlError) and str(v) == text
     if crit is EMPTY or crit is None:
-        crit = "="
-        # A blank criteria cell is the criterion 0? Excel reads it as "" (= empty text
-        # or blank); LibreOffice agrees for COUNTIF.
-        return lambda v: v is EMPTY or v == ""
+        crit = 0.0  # a blank criteria cell is the number 0
     if isinstance(crit, float):
         return _equal_number(crit)
     m = _CRIT_OP.match(str(crit))
@@ -511,14 +535,15 @@ def criterion(crit: Any) -> Callable[[Any], bool]:
     return textual
 
 
-def _equal_number(x: float) -> Callable[[Any], bool]:
+def _equal_number(x: float, text: str | None = None) -> Callable[[Any], bool]:
+    """Cells equal to number ``x``; with ``text`` (the criteria as typed, ``"1"``) also
+    text cells that are that text."""
+    folded = text.casefold() if text is not None else None
+
     def eq(v: Any) -> bool:
         if type(v) is float:
             return approx_equal(v, x)
-        if _is_text(v):
-            n = text_to_number(v)
-            return n is not None and approx_equal(n, x)
-        return False
+        return folded is not None and _is_text(v) and v.casefold() == folded
 
     return eq
 
@@ -530,7 +555,7 @@ def _equals(operand: str, op: str) -> Callable[[Any], bool]:
         return lambda v: v is EMPTY or v is None or v == ""
     num = text_to_number(operand)
     if num is not None:
-        return _equal_number(num)
+        return _equal_number(num, operand)
     up = operand.upper()
     if up in ("TRUE", "FALSE"):
         b = up == "TRUE"
@@ -548,6 +573,8 @@ def _matches(pairs: list[tuple[Any, Any]]) -> np.ndarray | XlError:
     for rng, crit in pairs:
         if isinstance(rng, XlError):
             return rng
+        if isinstance(crit, XlError):
+            return crit  # an error as the criteria propagates
         g = _grid(rng)
         if shape is None:
             shape = g.shape
@@ -579,12 +606,22 @@ def _sum_numbers(cells: list[Any]) -> list[float] | XlError:
     return out
 
 
+def _count(pairs: list[tuple[Any, Any]]) -> Any:
+    mask = _matches(pairs)
+    if isinstance(mask, XlError):
+        return mask
+    extra = _beyond(pairs[0][0])
+    if extra and all(criterion(c)(EMPTY) for _, c in pairs):
+        mask_sum = float(mask.sum()) + extra  # blank cells past the used area match
+        return mask_sum
+    return float(mask.sum())
+
+
 @_register("COUNTIF")
 def xl_countif(rng: Any, crit: Any) -> Any:
     """COUNTIF(range, criteria): cells of ``range`` meeting ``criteria`` (see
-    :func:`criterion`)."""
-    mask = _matches([(rng, crit)])
-    return mask if isinstance(mask, XlError) else float(mask.sum())
+    :func:`criterion`); blank cells past the sheet's used area count for ``""``."""
+    return _count([(rng, crit)])
 
 
 @_register("COUNTIFS")
@@ -593,8 +630,7 @@ def xl_countifs(*args: Any) -> Any:
     different shapes are #VALUE!."""
     if len(args) < 2 or len(args) % 2:
         return VALUE_ERROR
-    mask = _matches(list(zip(args[::2], args[1::2], strict=True)))
-    return mask if isinstance(mask, XlError) else float(mask.sum())
+    return _count(list(zip(args[::2], args[1::2], strict=True)))
 
 
 def _if_aggregate(kind: str, target: Any, pairs: list[tuple[Any, Any]]) -> Any:
@@ -700,6 +736,149 @@ def xl_value(text: Any) -> Any:
     return to_number(text)
 
 
+def _math1(name: str, fn: Callable[[float], float], doc: str) -> None:
+    @_elementwise
+    def one(number: Any) -> Any:
+        x = to_number(number)
+        if isinstance(x, XlError):
+            return x
+        try:
+            return _finite(fn(x))
+        except (ValueError, OverflowError):
+            return NUM_ERROR
+
+    one.__doc__ = f"{name}(number): {doc}; a blank is 0, text is read as VALUE reads it."
+    FUNCTIONS[name] = one
+
+
+_math1("ABS", abs, "the absolute value")
+_math1("INT", lambda x: float(math.floor(round15(x))), "rounded down to an integer")
+_math1("SQRT", math.sqrt, "the square root; negative numbers are #NUM!")
+_math1("SIGN", lambda x: float((x > 0) - (x < 0)), "1, 0 or -1")
+
+
+@_register("MOD")
+@_elementwise
+def xl_mod(number: Any, divisor: Any) -> Any:
+    """MOD(number, divisor): ``n - d*INT(n/d)``, the sign of the divisor; a zero divisor
+    is #DIV/0!."""
+    n, d = to_number(number), to_number(divisor)
+    if isinstance(n, XlError):
+        return n
+    if isinstance(d, XlError):
+        return d
+    if d == 0:
+        return DIV_ERROR
+    r = n - d * math.floor(round15(n / d))
+    return 0.0 if approx_equal(r, 0.0) or approx_equal(r, d) else r
+
+
+def _is(name: str, test: Callable[[Any], bool], doc: str) -> None:
+    @_elementwise
+    def fn(value: Any) -> Any:
+        return test(value)
+
+    fn.__doc__ = f"{name}(value): TRUE when the value {doc} (never an error)."
+    FUNCTIONS[name] = fn
+
+
+_ERR_NA = str(NA_ERROR)
+_is("ISBLANK", lambda v: v is EMPTY or v is None, "is an empty cell")
+_is("ISNUMBER", lambda v: type(v) is float, "is a number (text that looks like one is not)")
+_is("ISTEXT", _is_text, "is text")
+_is("ISNONTEXT", lambda v: not _is_text(v), "is not text")
+_is("ISLOGICAL", lambda v: isinstance(v, bool), "is TRUE or FALSE")
+_is("ISERROR", lambda v: isinstance(v, XlError), "is any error")
+_is("ISERR", lambda v: isinstance(v, XlError) and str(v) != _ERR_NA, "is an error but #N/A")
+_is("ISNA", lambda v: isinstance(v, XlError) and str(v) == _ERR_NA, "is #N/A")
+
+
+@_register("INDEX")
+def xl_index(array: Any, row: Any = None, col: Any = None) -> Any:
+    """INDEX(array, row_num, [column_num]): the cell at row, column (1-based) of the
+    array; 0 (or omitted for a one-row or one-column array) takes the whole column or
+    row; out of range is #REF!. A blank cell stays blank (``INDEX(...)&""`` is "")."""
+    if isinstance(array, XlError):
+        return array
+    g = _grid(array)
+    r = _int_arg(row, 0) if row is not None and row is not EMPTY else 0
+    c = _int_arg(col, 0) if col is not None and col is not EMPTY else 0
+    if isinstance(r, XlError):
+        return r
+    if isinstance(c, XlError):
+        return c
+    full = getattr(array, "full_shape", None) or g.shape
+    if col is None and full[0] == 1 and full[1] > 1:
+        r, c = 1, r  # INDEX(one_row, n) is the n-th column
+    if r < 0 or c < 0 or r > full[0] or c > full[1]:
+        return REF_ERROR
+    if r and c:
+        # Past the used area (INDEX($A:$ZZ,50,1)) the cell is blank.
+        return g[r - 1, c - 1] if r <= g.shape[0] and c <= g.shape[1] else EMPTY
+    if r:
+        return g[r - 1 : r, :].copy().view(Array)
+    if c:
+        return g[:, c - 1 : c].copy().view(Array)
+    return g.copy().view(Array)
+
+
+@_register("MATCH")
+def xl_match(lookup: Any, array: Any, match_type: Any = None) -> Any:
+    """MATCH(lookup_value, lookup_array, [match_type=1]): the 1-based position in a
+    one-row or one-column array. 0: the first value equal to ``lookup_value`` (text
+    case-insensitively, with ``*``/``?``/``~`` wildcards); 1: the largest value less
+    than or equal to it, -1: the smallest greater than or equal to it (the array sorted
+    ascending, resp. descending); only values of the lookup value's type take part; no
+    match (or a blank lookup value) is #N/A."""
+    if isinstance(lookup, np.ndarray):
+        return _broadcast(lambda v: xl_match(v, array, match_type), lookup)
+    if isinstance(lookup, XlError):
+        return lookup
+    if isinstance(array, XlError):
+        return array
+    g = _grid(array)
+    if g.shape[0] != 1 and g.shape[1] != 1:
+        return NA_ERROR
+    kind = _int_arg(match_type, 1) if match_type is not None else 1
+    if isinstance(kind, XlError):
+        return kind
+    if lookup is EMPTY or lookup is None:
+        return NA_ERROR
+    cells = g.reshape(-1).tolist()
+    rank = _rank(lookup)
+
+    def same_type(v: Any) -> bool:
+        return (
+            v is not EMPTY and v is not None and not isinstance(v, XlError) and (_rank(v) == rank)
+        )
+
+    if kind == 0:
+        if _is_text(lookup):
+            pat = _wildcard(lookup)
+            for i, v in enumerate(cells):
+                if _is_text(v) and pat.fullmatch(v):
+                    return float(i + 1)
+            return NA_ERROR
+        for i, v in enumerate(cells):
+            if same_type(v) and _compare(v, lookup) == 0:
+                return float(i + 1)
+        return NA_ERROR
+    found = None
+    for i, v in enumerate(cells):
+        if not same_type(v):
+            continue
+        c = _compare(v, lookup)
+        if kind > 0:
+            if c == 1:
+                break
+            found = i
+        else:
+            if c == -1:
+                break
+            found = i
+    return NA_ERROR if found is None else float(found + 1)
+
+
 # ---------------------------------------------------------------------------------------
 # Text functions: numbers become text as General shows them
 
@@ -762,7 +941,7 @@ def xl_right(text: Any, n: Any = None) -> Any:
         return t
     if isinstance(k, XlError):
         return k
-    return VALUE_ERROR if k < 0 else (t[len(t) - k :] if k else "")
+    return VALUE_ERROR if k < 0 else (t[max(0, len(t) - k) :] if k else "")
 
 
 @_register("MID")
@@ -1333,6 +1512,9 @@ def _format_number(x: float, section: str, signed: bool) -> str:
         scale += 1
         j += 1
     x /= 1000**scale
+    if last_digit < 0 and any(t == "@" for k, t in codes if k == "code"):
+        # A number through a text section shows as General.
+        return "".join(number_text(x) if t == "@" and k == "code" else t for k, t in codes)
     if last_digit < 0:  # no digit placeholder: the section is its literal text
         return "".join(t for k, t in codes if not (k == "code" and t in ",%"))
     neg = x < 0
@@ -1372,9 +1554,9 @@ def _format_number(x: float, section: str, signed: bool) -> str:
             mtxt = mtxt.rstrip("0").rstrip(".")
         exp_sign = "-" if e < 0 else ("+" if esign[1] == "+" else "")
         width = sum(1 for c in exp_codes if c in "0#?")
-        return f"{prefix}{sign}{mtxt}{esign[0].upper()}{exp_sign}{abs(e):0{width}d}{suffix}"
+        return f"{sign}{prefix}{mtxt}{esign[0].upper()}{exp_sign}{abs(e):0{width}d}{suffix}"
     if frac_slash:
-        return prefix + sign + _format_fraction(x, body_codes) + suffix
+        return sign + prefix + _format_fraction(x, body_codes) + suffix
     int_codes, dot, dec_codes = body_codes.partition(".")
     placeholders_int = "".join(c for c in int_codes if c in "0#?")
     group = "," in int_codes.strip(",")
@@ -1397,7 +1579,7 @@ def _format_number(x: float, section: str, signed: bool) -> str:
         dec_txt = "." + "".join(chars)
     # Literals inside the body (e.g. "0.0 x") stay after the number.
     inner_lits = "".join(t for k, t in body if k != "code")
-    return f"{prefix}{sign}{int_txt}{dec_txt}{inner_lits}{suffix}"
+    return f"{sign}{prefix}{int_txt}{dec_txt}{inner_lits}{suffix}"
 
 
 def _format_fraction(x: float, codes: str) -> str:
@@ -1415,14 +1597,14 @@ def _format_fraction(x: float, codes: str) -> str:
         num, den = f.numerator, f.denominator
     if num == den and whole_codes:
         whole, num = whole + 1, 0
-    parts = []
-    if whole_codes and (whole or num == 0):
-        parts.append(str(whole))
-    if num:
-        parts.append(f"{num}/{den}")
-    elif not whole_codes:
-        parts.append(f"0/{den}")
-    return " ".join(parts) if parts else "0"
+    if not whole_codes:
+        return f"{num + whole * den}/{den}"
+    whole_txt = str(whole) if whole or "0" in whole_codes else ""
+    if num == 0:  # the fraction's place is kept as spaces
+        return f"{whole_txt or '0'} " + " " * (len(num_codes) + 1 + len(den_codes))
+    num_txt = str(num).rjust(len(num_codes))
+    den_txt = str(den) if den_codes.isdigit() else str(den).ljust(len(den_codes))
+    return f"{whole_txt} {num_txt}/{den_txt}"
 
 
 def text_format(value: Any, fmt: str) -> str | XlError:

@@ -257,12 +257,28 @@ def serial_to_date(serial: float) -> tuple[int, int, int] | None:
     return d.year, d.month, d.day
 
 
-def date_to_serial(d: datetime.date) -> float:
-    """The serial of a real calendar date in the workbook's date system."""
-    if DATE1904.get():
+def date_to_serial(d: datetime.date, date1904: bool | None = None) -> float:
+    """The serial of a real calendar date in the workbook's date system (``date1904``:
+    that system instead of the one being evaluated)."""
+    if DATE1904.get() if date1904 is None else date1904:
         return float((d - _EPOCH_1904).days)
     n = (d - _EPOCH_1900).days
     return float(n - 1 if n < 61 else n)
+
+
+def iso_serial(text: str, date1904: bool) -> float | None:
+    """A cell stored as a date (``t="d"``, ISO 8601 text such as ``2024-01-15T09:30:00``)
+    as a serial in the given date system, or None when it is not ISO 8601."""
+    try:
+        when = datetime.datetime.fromisoformat(text.strip().rstrip("Zz"))
+    except ValueError:
+        try:
+            t = datetime.time.fromisoformat(text.strip())
+        except ValueError:
+            return None
+        return (t.hour * 3600 + t.minute * 60 + t.second + t.microsecond / 1e6) / 86400
+    seconds = when.hour * 3600 + when.minute * 60 + when.second + when.microsecond / 1e6
+    return date_to_serial(when.date(), date1904) + seconds / 86400
 
 
 def date_text_serial(text: str) -> float | None:

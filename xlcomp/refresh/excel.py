@@ -325,8 +325,8 @@ def _aggregate_values(args: tuple[Any, ...], *, count_text: bool = False) -> Ite
                     yield v
                 elif (
                     type(v) is float
-                    or isinstance(v, (int, np.floating))
-                    and not isinstance(v, bool)
+                    or (isinstance(v, (int, np.floating))
+                    and not isinstance(v, bool))
                 ):
                     yield float(v)
             continue

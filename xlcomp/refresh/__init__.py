@@ -38,7 +38,7 @@ from xlcomp.refresh.compiler import CellStore, Compiler
 from xlcomp.refresh.evaluate import evaluate
 from xlcomp.refresh.functions import default_udfs
 from xlcomp.refresh.graph import CellKey, DependencyGraph, Failure, build_graph
-from xlcomp.refresh.patch import drop_full_calc_on_load, patch_sheet
+from xlcomp.refresh.patch import drop_full_calc_on_load, patch_sheet, set_full_calc_on_load
 
 __all__ = [
     "CellKey",
@@ -116,7 +116,8 @@ def store_values(recalc: Recalculation) -> int:
     """Write ``recalc``'s results into its package's sheet parts; cells changed.
 
     Only cells whose value changes are rewritten; the workbook part loses
-    ``fullCalcOnLoad`` so that viewers show the stored values. The package is changed in
+    ``fullCalcOnLoad`` so that viewers show the stored values, or gets it when any
+    formula could not be computed, so that Excel recalculates those on open. The package is changed in
     memory: save it with :func:`xlcomp.ooxml.write_package`. The book's byte spans no
     longer match the parts afterwards: read the package again to edit it further.
     """
@@ -132,7 +133,8 @@ def store_values(recalc: Recalculation) -> int:
             pkg.parts[sheet.part] = xml
             changed += n
     wb = pkg.parts[book.workbook_part]
-    new_wb = drop_full_calc_on_load(wb)
+    # Cells left uncomputed keep stale values: Excel must recalculate them on open.
+    new_wb = set_full_calc_on_load(wb) if recalc.failures else drop_full_calc_on_load(wb)
     if new_wb != wb:
         pkg.parts[book.workbook_part] = new_wb
     return changed

@@ -20,18 +20,21 @@ convention (None, scalar or 2-D list in; scalar or 2-D list out).
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import math
+from types import SimpleNamespace
 import operator
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
 from xlcomp.refresh import excel
 from xlcomp.refresh import parser as fx
-from xlcomp.refresh.book import Book, Table
+from xlcomp.refresh.book import Book, Sheet, Table
+from xlcomp.refresh.external import external_sheets
 from xlcomp.refresh.functions import bare_name, native, udf_lookup
 from xlcomp.refresh.structured import StructRefError, resolve
 from xlcomp.refresh.values import (
@@ -210,6 +213,19 @@ def _finite(v: Any) -> Any:
     return v
 
 
+_THREE_D = frozenset({"SUM", "AVERAGE", "COUNT", "COUNTA", "MAX", "MIN", "PRODUCT"})
+"""Functions that take 3-D references (Excel also lists STDEV, VAR and a few more)."""
+_EXTERNAL_BASE = 1_000_000
+"""Store sheet indices of external workbooks' sheets start here."""
+
+
+def quote_name(name: str) -> str:
+    """A sheet name as a formula writes it (quoted when it needs to be)."""
+    if name.replace("_", "a").replace(".", "a").isalnum() and not name[:1].isdigit():
+        return name
+    return "'" + name.replace("'", "''") + "'"
+
+
 def _as_range(fn: Fn) -> Fn:
     """A reference's value with a single cell as a 1x1 array (see excel.REFERENCE_ARGS)."""
 
@@ -241,11 +257,20 @@ class Compiler:
         self.name_cache: dict[tuple[str, int], Compiled] = {}
         self._naming: set[tuple[str, int]] = set()
         self._calls: set[str] = set()
+        self._array = False
+        self._externals: dict[str, Any] | None = None
         self._udf_ranges: dict[int, tuple[Any, Any]] = {}
 
-    def compile_cell(self, sheet: int, text: str, row: int, col: int) -> Compiled:
-        """The compiled shape of formula ``text`` in (row, col) of ``sheet``."""
-        key = (sheet, fx.shape_key(text, row, col))
+    def compile_cell(
+        self, sheet: int, text: str, row: int, col: int, *, array: bool = False
+    ) -> Compiled:
+        """The compiled shape of formula ``text`` in (row, col) of ``sheet``.
+
+        ``array``: the cell holds an array formula (``t="array"``), which takes ranges
+        whole; in a plain formula a range where one value is expected is reduced to
+        the cell in the formula's row or column (Excel's implicit intersection).
+        """
+        key = (sheet, fx.shape_key(text, row, col) + ("\x00array" if array else ""))
         hit = self.shapes.get(key)
         if hit is not None:
             return hit
@@ -255,7 +280,8 @@ class Compiler:
             raise CompileError(f"cannot parse the formula ={text} ({exc})") from exc
         refs: list[RefSpec] = []
         self._calls = set()
-        fn = self._compile(node, sheet, refs)
+        self._array = array
+        fn = self._compile_scalar(node, sheet, refs)
         compiled = Compiled(fn, refs, frozenset(self._calls))
         self.shapes[key] = compiled
         return compiled
@@ -263,7 +289,43 @@ class Compiler:
     def _sheet_of(self, name: str | None, own: int) -> int | None:
         if name is None:
             return own
-        return self.sheet_index.get(name.upper())
+        found = self.sheet_index.get(name.upper())
+        if found is None and name.startswith("["):
+            return self._external(name)
+        return found
+
+    def _external(self, name: str) -> int | None:
+        """A sheet of another workbook (``[1]Pay Bands``) as a read-only store sheet
+        holding the values cached in the external-link part; None if not cached."""
+        if self._externals is None:
+            self._externals = dict(external_sheets(self.book.package, self.book.workbook_part))
+        key = name.upper()
+        found = self._externals.get(key)
+        if found is None:
+            return None
+        if isinstance(found, int):
+            return found
+        index = _EXTERNAL_BASE + len(self.sheet_index) + len(self._externals)
+        self.store.values[index] = dict(found)
+        rows = max((r for r, _ in found), default=1)
+        cols = max((c for _, c in found), default=1)
+        self.store.sheets[index] = cast(Sheet, SimpleNamespace(max_row=rows, max_col=cols))
+        self._externals[key] = index
+        return index
+
+    def _missing_sheet(self, name: str, node: fx.Node) -> CompileError:
+        """The error for a reference to a sheet the workbook does not have."""
+        if ":" in name and not name.startswith("["):
+            return CompileError(
+                f"the 3-D reference {quote_name(name)}!... is supported only as an argument "
+                f"of {', '.join(sorted(_THREE_D))}"
+            )
+        if name.startswith("["):
+            return CompileError(
+                f"the external reference {quote_name(name)}!... has no cached value in the "
+                "workbook's external-link part"
+            )
+        return CompileError(f"no sheet named {name!r}")
 
     def _compile(self, node: fx.Node, sheet: int, refs: list[RefSpec]) -> Fn:
         if isinstance(node, fx.Literal):
@@ -309,7 +371,7 @@ class Compiler:
     def _compile_ref(self, node: fx.Ref, sheet: int, refs: list[RefSpec]) -> Fn:
         s = self._sheet_of(node.sheet, sheet)
         if s is None:
-            return lambda r, c: REF_ERROR
+            raise self._missing_sheet(node.sheet or "", node)
         rect = self._rect_fn(node, s)
         refs.append(lambda r, c: (s, *rect(r, c)))
         vals = self.values.setdefault(s, {})
@@ -426,8 +488,8 @@ class Compiler:
     def _compile_binop(self, node: fx.BinOp, sheet: int, refs: list[RefSpec]) -> Fn:
         if node.op == ":":
             return self._compile_range_op(node, sheet, refs)
-        left = self._compile(node.left, sheet, refs)
-        right = self._compile(node.right, sheet, refs)
+        left = self._compile_scalar(node.left, sheet, refs)
+        right = self._compile_scalar(node.right, sheet, refs)
         slow = _ops()[node.op]
         op = node.op
         fast_a = _FAST_ARITH.get(op)
@@ -459,7 +521,9 @@ class Compiler:
         if not (isinstance(a, fx.Ref) and isinstance(b, fx.Ref)):
             raise CompileError("the range operator ':' is supported between references only")
         sa, sb = self._sheet_of(a.sheet, sheet), self._sheet_of(b.sheet, sheet)
-        if sa is None or sa != sb:
+        if sa is None:
+            raise self._missing_sheet(a.sheet or "", a)
+        if sa != sb:
             raise CompileError("a range cannot span sheets")
         ra, rb = self._rect_fn(a, sa), self._rect_fn(b, sa)
 
@@ -473,7 +537,9 @@ class Compiler:
         return lambda r, c: get_range(s, *rect(r, c))
 
     def _compile_unary(self, node: fx.UnaryOp, sheet: int, refs: list[RefSpec]) -> Fn:
-        inner = self._compile(node.operand, sheet, refs)
+        if node.op == "@":
+            return self._compile_scalar(node.operand, sheet, refs, force=True)
+        inner = self._compile_scalar(node.operand, sheet, refs)
         if node.op == "-":
             slow = _ops()["U-"]
 
@@ -496,31 +562,49 @@ class Compiler:
                 return scalar(slow_pct(v))
 
             return pct
-        return self._intersect(inner, node.operand)
+        raise CompileError(f"unsupported operator {node.op}")  # pragma: no cover
 
-    def _intersect(self, inner: Fn, operand: fx.Node) -> Fn:
-        """Implicit intersection (``@``): the cell of a range in the formula's row/column."""
-        if isinstance(operand, fx.Ref) and not operand.is_cell:
-            rect = self._rect_fn(operand, 0)
+    def _compile_scalar(
+        self, node: fx.Node, sheet: int, refs: list[RefSpec], *, force: bool = False
+    ) -> Fn:
+        """``node`` where one value is expected: in a plain (non-array) formula, or
+        with ``@``, a multi-cell reference gives its cell in the formula's row (a
+        one-column range) or column (a one-row range), or the cell at both for a block;
+        outside it, #VALUE! (Excel's "implicit intersection": ``=Base*1.05`` in C4 with
+        Base = B2:B6 reads B4; ``=B:B`` in D3 reads B3)."""
+        before = len(refs)
+        inner = self._compile(node, sheet, refs)
+        if (self._array and not force) or len(refs) != before + 1:
+            return inner
+        if isinstance(node, fx.Ref) and node.is_cell:
+            return inner
+        if not self._is_reference(node, sheet):
+            return inner
+        spec = refs[-1]
 
-            def at(r: int, c: int) -> Any:
-                v = inner(r, c)
-                if not isinstance(v, np.ndarray):
-                    return v
-                x1, y1, _x2, _y2 = rect(r, c)
-                i = r - x1 if v.shape[0] > 1 else 0
-                j = c - y1 if v.shape[1] > 1 else 0
-                if 0 <= i < v.shape[0] and 0 <= j < v.shape[1]:
-                    return scalar(v[i, j])
-                return VALUE_ERROR
-
-            return at
-
-        def first(r: int, c: int) -> Any:
+        def at(r: int, c: int) -> Any:
             v = inner(r, c)
-            return scalar(v[0, 0]) if isinstance(v, np.ndarray) and v.size else v
+            if not isinstance(v, np.ndarray):
+                return v
+            box = spec(r, c)
+            if box is None:
+                return VALUE_ERROR
+            _s, x1, y1, x2, y2 = box
+            if x1 == x2 and y1 == y2:
+                i = j = 0
+            elif x1 == x2:
+                i, j = 0, c - y1
+            elif y1 == y2:
+                i, j = r - x1, 0
+            else:
+                i, j = r - x1, c - y1
+            if not (0 <= i <= x2 - x1 and 0 <= j <= y2 - y1):
+                return VALUE_ERROR
+            if i >= v.shape[0] or j >= v.shape[1]:
+                return EMPTY  # past the sheet's used area
+            return scalar(v[i, j])
 
-        return first
+        return at
 
     def _compile_call(self, node: fx.Call, sheet: int, refs: list[RefSpec]) -> Fn:
         name = bare_name(node.name)
@@ -529,18 +613,23 @@ class Compiler:
         if name in ("INDIRECT", "OFFSET"):
             raise CompileError(f"{name} (a reference computed while calculating) is not supported")
         if name == "SINGLE" and len(node.args) == 1:
-            return self._intersect(self._compile(node.args[0], sheet, refs), node.args[0])
+            return self._compile_scalar(node.args[0], sheet, refs, force=True)
+        if name in _THREE_D:
+            node = self._expand_3d(node)
         if name == "SUBTOTAL" and len(node.args) >= 2:
             return self._compile_subtotal(node, sheet, refs)
         if name in ("ROWS", "COLUMNS", "ISREF") and len(node.args) == 1:
             return self._compile_shape(node, name, sheet, refs)
-        args = [self._compile(a, sheet, refs) for a in node.args]
+        udf = udf_lookup(self.udfs, node.name)
+        if udf is not None or name in excel.RANGE_FUNCTIONS:
+            args = [self._compile(a, sheet, refs) for a in node.args]
+        else:
+            args = [self._compile_scalar(a, sheet, refs) for a in node.args]
         if name in excel.REFERENCE_ARGS:
             args = [
                 _as_range(f) if self._is_reference(a, sheet) else f
                 for f, a in zip(args, node.args, strict=True)
             ]
-        udf = udf_lookup(self.udfs, node.name)
         if udf is not None:
             self._calls.add(name)
             return self._udf_call(udf, name, args, node.args)
@@ -557,6 +646,32 @@ class Compiler:
             a0, a1 = args
             return lambda r, c: scalar(fn(a0(r, c), a1(r, c)))
         return lambda r, c: scalar(fn(*[a(r, c) for a in args]))
+
+    def _expand_3d(self, node: fx.Call) -> fx.Call:
+        """SUM(Jan:Mar!B2) as SUM(Jan!B2, Feb!B2, Mar!B2): a 3-D reference is the same
+        cells on every sheet from the first to the last named, in workbook order."""
+        args: list[fx.Node] = []
+        for a in node.args:
+            name = a.sheet if isinstance(a, fx.Ref) else None
+            if (
+                not isinstance(a, fx.Ref)
+                or name is None
+                or ":" not in name
+                or name.upper() in self.sheet_index
+                or name.startswith("[")
+            ):
+                args.append(a)
+                continue
+            first, _, last = name.partition(":")
+            i1, i2 = self.sheet_index.get(first.upper()), self.sheet_index.get(last.upper())
+            if i1 is None or i2 is None:
+                missing = first if i1 is None else last
+                raise CompileError(
+                    f"the 3-D reference {quote_name(name)}!... names no sheet {missing!r}"
+                )
+            for i in range(min(i1, i2), max(i1, i2) + 1):
+                args.append(dataclasses.replace(a, sheet=self.book.sheet_names[i]))
+        return fx.Call(node.name, tuple(args))
 
     def _is_reference(self, node: fx.Node, sheet: int) -> bool:
         """True when ``node`` is a reference (a cell, range, table or a name of one)."""

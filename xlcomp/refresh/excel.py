@@ -44,7 +44,16 @@ from xlcomp.refresh.values import (
     text_to_number,
 )
 
-__all__ = ["FUNCTIONS", "REFERENCE_ARGS", "add", "binary", "to_number", "to_text", "unary"]
+__all__ = [
+    "FUNCTIONS",
+    "RANGE_FUNCTIONS",
+    "REFERENCE_ARGS",
+    "add",
+    "binary",
+    "to_number",
+    "to_text",
+    "unary",
+]
 
 Fn = Callable[..., Any]
 FUNCTIONS: dict[str, Fn] = {}
@@ -54,6 +63,25 @@ REFERENCE_ARGS: frozenset[str] = frozenset(
     {"SUM", "PRODUCT", "AVERAGE", "COUNT", "COUNTA", "MAX", "MIN", "COUNTBLANK"}
 )
 """Functions whose single-cell reference arguments arrive as 1x1 arrays."""
+
+RANGE_FUNCTIONS: frozenset[str] = frozenset(
+    """SUM SUMPRODUCT SUMSQ SUMX2MY2 SUMX2PY2 SUMXMY2 PRODUCT AVERAGE AVERAGEA COUNT COUNTA
+    COUNTBLANK COUNTIF COUNTIFS SUMIF SUMIFS AVERAGEIF AVERAGEIFS MAXIFS MINIFS MAX MAXA MIN
+    MINA MEDIAN MODE MODE.SNGL MODE.MULT LARGE SMALL RANK RANK.EQ RANK.AVG PERCENTILE
+    PERCENTILE.INC PERCENTILE.EXC PERCENTRANK PERCENTRANK.INC PERCENTRANK.EXC QUARTILE
+    QUARTILE.INC QUARTILE.EXC STDEV STDEV.S STDEV.P STDEVP STDEVA STDEVPA VAR VAR.S VAR.P
+    VARP VARA VARPA GEOMEAN HARMEAN AVEDEV DEVSQ KURT SKEW TRIMMEAN NPV IRR XNPV XIRR MIRR
+    FVSCHEDULE INDEX MATCH XMATCH LOOKUP VLOOKUP HLOOKUP XLOOKUP ROWS COLUMNS ISREF ROW
+    COLUMN OFFSET INDIRECT AREAS TRANSPOSE FILTER SORT SORTBY UNIQUE CONCAT TEXTJOIN AND OR
+    XOR MMULT MDETERM MINVERSE SUBTOTAL AGGREGATE FORECAST FORECAST.LINEAR TREND GROWTH
+    LINEST LOGEST SLOPE INTERCEPT CORREL COVAR COVARIANCE.P COVARIANCE.S PEARSON RSQ STEYX
+    FREQUENCY PROB HSTACK VSTACK TAKE DROP TOCOL TOROW WRAPROWS WRAPCOLS CHOOSECOLS
+    CHOOSEROWS EXPAND NETWORKDAYS NETWORKDAYS.INTL WORKDAY WORKDAY.INTL N T CELL
+    SINGLE""".split()
+)
+"""Functions with parameters that take a range or array whole: their arguments are not
+reduced by implicit intersection in a plain formula (Excel's function reference lists
+these parameters as "array" or "reference")."""
 
 
 def _register(*names: str) -> Callable[[Fn], Fn]:
@@ -323,10 +351,8 @@ def _aggregate_values(args: tuple[Any, ...], *, count_text: bool = False) -> Ite
             for v in a.reshape(-1).tolist():
                 if isinstance(v, XlError):
                     yield v
-                elif (
-                    type(v) is float
-                    or (isinstance(v, (int, np.floating))
-                    and not isinstance(v, bool))
+                elif type(v) is float or (
+                    isinstance(v, (int, np.floating)) and not isinstance(v, bool)
                 ):
                     yield float(v)
             continue

@@ -212,7 +212,9 @@ def build_graph(book: Book, compiler: Compiler) -> DependencyGraph:
                     raise CompileError("what-if data tables are not supported")
                 if not text:
                     raise CompileError("the formula has no text")
-                compiled = compiler.compile_cell(sheet.index, text, row, col)
+                compiled = compiler.compile_cell(
+                    sheet.index, text, row, col, array=cell.ftype == "array"
+                )
             except (CompileError, RecursionError) as exc:
                 fail(sheet.index, cell.row, cell.col, str(exc))
                 calls = _called(text, row, col, ours) if text else frozenset()

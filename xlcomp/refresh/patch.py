@@ -183,3 +183,31 @@ _FULL_CALC = re.compile(rb"\s+fullCalcOnLoad\s*=\s*(?:\"[^\"]*\"|'[^']*')")
 def drop_full_calc_on_load(workbook_xml: bytes) -> bytes:
     """The workbook part without ``fullCalcOnLoad`` (so viewers show stored values)."""
     return _CALC_PR.sub(lambda m: _FULL_CALC.sub(b"", m.group(0)), workbook_xml, count=1)
+
+
+_AFTER_CALC_PR = re.compile(
+    rb"<(?:\w+:)?(?:oleSize|customWorkbookViews|pivotCaches|smartTagPr|smartTagTypes|"
+    rb"webPublishing|fileRecoveryPr|webPublishObjects|extLst)\b|</(?:\w+:)?workbook>"
+)
+_ROOT = re.compile(rb"<(\w+:)?workbook\b")
+
+
+def set_full_calc_on_load(workbook_xml: bytes) -> bytes:
+    """The workbook part with ``<calcPr fullCalcOnLoad="1">``: Excel recalculates every
+    formula on open (kept when refresh left cells it could not compute)."""
+    m = _CALC_PR.search(workbook_xml)
+    if m is not None:
+        on = _FULL_CALC.search(m.group(0))
+        if on is not None and on.group(0).split(b"=")[1].strip(b"\"' ") in (b"1", b"true"):
+            return workbook_xml
+        tag = _FULL_CALC.sub(b"", m.group(0))
+        end = len(tag) - (2 if tag.endswith(b"/>") else 1)
+        tag = tag[:end].rstrip() + b' fullCalcOnLoad="1"' + tag[end:]
+        return workbook_xml[: m.start()] + tag + workbook_xml[m.end() :]
+    root = _ROOT.search(workbook_xml)
+    prefix = root.group(1) or b"" if root is not None else b""
+    at = _AFTER_CALC_PR.search(workbook_xml)
+    if at is None:
+        return workbook_xml
+    el = b'<%scalcPr fullCalcOnLoad="1"/>' % prefix
+    return workbook_xml[: at.start()] + el + workbook_xml[at.start() :]

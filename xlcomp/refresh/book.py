@@ -74,6 +74,7 @@ class Cell:
     ftype: str | None = None
     fref: str | None = None
     si: int | None = None
+    dynamic: bool = False  # cm="..." (cell metadata): a dynamic array formula that spills
 
 
 @dataclass
@@ -297,6 +298,7 @@ def _scan_sheet(sheet: Sheet, shared: list[str], date1904: bool = False) -> None
         t = ca.get(b"t")
         where = f"{sheet.name}!{ref.decode() if ref else (row, col)}"
         cell = Cell(row, col, m.start(), m.end(), reader.value(t, inner, where))
+        cell.dynamic = b"cm" in ca
         if inner and b"<" in inner:
             fm = reader.f.search(inner)
             if fm is not None:

@@ -621,7 +621,15 @@ class Compiler:
         if name in ("ROWS", "COLUMNS", "ISREF") and len(node.args) == 1:
             return self._compile_shape(node, name, sheet, refs)
         udf = udf_lookup(self.udfs, node.name)
-        if udf is not None or name in excel.RANGE_FUNCTIONS:
+        if name in excel.ARRAY_FUNCTIONS and not self._array:
+            # Array parameters evaluate their whole expression as arrays, even in a
+            # plain formula: SUMPRODUCT((A1:A9>4)*A1:A9).
+            self._array = True
+            try:
+                args = [self._compile(a, sheet, refs) for a in node.args]
+            finally:
+                self._array = False
+        elif udf is not None or name in excel.RANGE_FUNCTIONS:
             args = [self._compile(a, sheet, refs) for a in node.args]
         else:
             args = [self._compile_scalar(a, sheet, refs) for a in node.args]

@@ -83,6 +83,14 @@ RANGE_FUNCTIONS: frozenset[str] = frozenset(
 reduced by implicit intersection in a plain formula (Excel's function reference lists
 these parameters as "array" or "reference")."""
 
+ARRAY_FUNCTIONS: frozenset[str] = frozenset(
+    """SUMPRODUCT MMULT LOOKUP FREQUENCY LINEST LOGEST TREND GROWTH SUMX2MY2 SUMX2PY2
+    SUMXMY2 MDETERM MINVERSE TRANSPOSE CORREL COVAR PEARSON RSQ SLOPE INTERCEPT STEYX
+    FORECAST PROB""".split()
+)
+"""Functions whose "array" parameters evaluate any expression given to them as an array,
+in a plain formula too (no implicit intersection inside their arguments)."""
+
 
 def _register(*names: str) -> Callable[[Fn], Fn]:
     def deco(fn: Fn) -> Fn:

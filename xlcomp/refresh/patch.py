@@ -83,20 +83,51 @@ def _new_element(sheet: Sheet, old: bytes, t: bytes | None, v: bytes) -> bytes:
     return b"<%sc%s>%s</%sc>" % (p, attrs, inner, p)
 
 
-def patch_sheet(sheet: Sheet, results: dict[tuple[int, int], Any]) -> tuple[bytes, int]:
-    """The sheet's XML with ``results`` written in, and how many cells changed."""
+_F_REF = re.compile(rb"(<(?:\w+:)?f\b[^>]*?\bref\s*=\s*\")[^\"]*(\")")
+_V_ELEMENT = re.compile(rb"<(?:\w+:)?v\b[^>]*?(?:/>|>.*?</(?:\w+:)?v>)", re.S)
+
+
+def _cleared(old: bytes) -> bytes:
+    """A cell element without its value and type: a spill that shrank leaves it empty."""
+    end_tag = old.index(b">")
+    head = _T_ATTR.sub(b"", old[: end_tag + 1])
+    return head + _V_ELEMENT.sub(b"", old[end_tag + 1 :], count=1)
+
+
+def patch_sheet(
+    sheet: Sheet,
+    results: dict[tuple[int, int], Any],
+    spill_refs: dict[tuple[int, int], str] | None = None,
+) -> tuple[bytes, int]:
+    """The sheet's XML with ``results`` written in, and how many cells changed.
+
+    A result that is ``EMPTY`` clears the cell's value (a dynamic array that spills
+    less than before); ``spill_refs`` gives the new ``ref`` of the ``<f>`` of dynamic
+    array formulas whose spill range changed, by anchor cell.
+    """
     p = sheet.prefix
     edits: list[tuple[int, int, bytes]] = []
     missing: dict[int, list[tuple[int, bytes]]] = {}
     changed = 0
+    new_refs = spill_refs or {}
     for (row, col), value in sorted(results.items()):
-        t, v = serialize(value)
         cell = sheet.cells.get((row, col))
+        new_ref = new_refs.get((row, col))
+        if value is EMPTY:
+            if cell is not None and cell.value is not EMPTY:
+                old = sheet.xml[cell.start : cell.end]
+                edits.append((cell.start, cell.end, _cleared(old)))
+                changed += 1
+            continue
+        t, v = serialize(value)
         if cell is not None:
-            if same_value(cell.value, value) and (cell.value is not EMPTY):
+            if same_value(cell.value, value) and (cell.value is not EMPTY) and new_ref is None:
                 continue
             old = sheet.xml[cell.start : cell.end]
-            edits.append((cell.start, cell.end, _new_element(sheet, old, t, v)))
+            el = _new_element(sheet, old, t, v)
+            if new_ref is not None:
+                el = _F_REF.sub(lambda m: m.group(1) + new_ref.encode() + m.group(2), el, count=1)
+            edits.append((cell.start, cell.end, el))
         else:
             ta = b' t="' + t + b'"' if t is not None else b""
             el = b'<%sc r="%s"%s><%sv>%s</%sv></%sc>' % (

@@ -440,3 +440,60 @@ def run_case(case: Case, tmp: Path) -> tuple[int, list[Disagreement]]:
         if not same(a, b):
             out.append(Disagreement(cell, f, a, b, known_difference(f, a, b)))
     return len(case.formulas), out
+
+
+def fuzz(examples: int, n_formulas: int, tmp: Path) -> tuple[int, list[Disagreement]]:
+    """Run ``examples`` generated workbooks of ``n_formulas`` formulas each through
+    refresh and LibreOffice: (formulas compared, disagreements)."""
+    import tempfile
+
+    from hypothesis import HealthCheck, Phase, given, settings
+
+    tried = [0]
+    found: list[Disagreement] = []
+
+    @settings(
+        max_examples=examples,
+        deadline=None,
+        phases=[Phase.generate],  # one LibreOffice run per example: no shrinking
+        suppress_health_check=list(HealthCheck),
+        database=None,
+    )
+    @given(cases(n_formulas))
+    def one(case: Case) -> None:
+        folder = Path(tempfile.mkdtemp(dir=tmp))
+        n, bad = run_case(case, folder)
+        tried[0] += n
+        found.extend(bad)
+
+    one()
+    return tried[0], found
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m tests.differential --examples N``: the long run (``make fuzz``)."""
+    import argparse
+    import tempfile
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else "")
+    parser.add_argument("--examples", type=int, default=20, help="workbooks to generate")
+    parser.add_argument("--formulas", type=int, default=200, help="formulas per workbook")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="xlcomp-fuzz-") as tmp:
+        tried, found = fuzz(args.examples, args.formulas, Path(tmp))
+    unknown = [d for d in found if d.known is None]
+    for d in found:
+        print(d)
+    by_reason: dict[str, int] = {}
+    for d in found:
+        if d.known:
+            by_reason[d.known] = by_reason.get(d.known, 0) + 1
+    print(
+        f"{tried} formulas tried, {len(found)} disagreements: {len(unknown)} unexplained, "
+        + ", ".join(f"{n} {reason}" for reason, n in sorted(by_reason.items()))
+    )
+    return 1 if unknown else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -844,6 +844,8 @@ def xl_index(array: Any, row: Any = None, col: Any = None) -> Any:
     full = getattr(array, "full_shape", None) or g.shape
     if col is None and full[0] == 1 and full[1] > 1:
         r, c = 1, r  # INDEX(one_row, n) is the n-th column
+    elif c == 0 and r and full[1] == 1:
+        c = 1  # INDEX(one_column, n) is the n-th row
     if r < 0 or c < 0 or r > full[0] or c > full[1]:
         return REF_ERROR
     if r and c:
@@ -1005,7 +1007,7 @@ def xl_len(text: Any) -> Any:
 @_register("UPPER")
 @_elementwise
 def xl_upper(text: Any) -> Any:
-    """UPPER(text)."""
+    """UPPER(text): the text in capitals; a number as General shows it."""
     t = to_text(text)
     return t if isinstance(t, XlError) else t.upper()
 
@@ -1013,7 +1015,7 @@ def xl_upper(text: Any) -> Any:
 @_register("LOWER")
 @_elementwise
 def xl_lower(text: Any) -> Any:
-    """LOWER(text)."""
+    """LOWER(text): the text in small letters; a number as General shows it."""
     t = to_text(text)
     return t if isinstance(t, XlError) else t.lower()
 

@@ -279,7 +279,8 @@ def _date(draw: Callable[..., Any], depth: int) -> str:
         return _cell(draw, DATE_COL)
     if choice == 1:
         return str(draw(st.integers(40000, 46000)))
-    return f"DATE({draw(st.integers(2000, 2030))},{draw(st.integers(1, 12))},{draw(st.integers(1, 31))})"
+    y, m, d = draw(st.integers(2000, 2030)), draw(st.integers(1, 12)), draw(st.integers(1, 31))
+    return f"DATE({y},{m},{d})"
 
 
 @st.composite
@@ -353,7 +354,10 @@ class Disagreement:
 
     def __str__(self) -> str:
         tail = f"  [known: {self.known}]" if self.known else ""
-        return f"F!{self.cell} ={self.formula}: refresh {self.ours!r}, LibreOffice {self.libreoffice!r}{tail}"
+        return (
+            f"F!{self.cell} ={self.formula}: refresh {self.ours!r}, "
+            f"LibreOffice {self.libreoffice!r}{tail}"
+        )
 
 
 def _norm(v: Any) -> Any:

@@ -382,6 +382,8 @@ def test_blank_single_cell_arguments(tmp_path: Path) -> None:
         "E22": ("=INDEX($A:$D,50,1)", 0),
         "E23": ("=COUNTBLANK(A1:A30)", 29),
         "E24": ('=DATEDIF(DATE(2020,3,15),DATE(2024,1,10),"ym")', 9),
+        "E25": ('=IF(TRUE,C2)&"x"', "x"),  # IF hands on the blank cell, not 0
+        "E26": ("=IF(TRUE,C2)", 0),
     }
     for cell, (f, _exp) in formulas.items():
         ws.write_formula(cell, f)
@@ -572,7 +574,7 @@ def test_excel_answers_where_libreoffice_differs(tmp_path: Path) -> None:
         "B2": ('=TEXT(7,"#.##")', "7."),  # the point stays (LibreOffice: "7")
         "B3": ('=TEXT(-0.4,"0")', "-0"),  # the sign stays (LibreOffice: "0")
         "B4": ("=ISNUMBER(A1)", False),  # a logical is no number (LibreOffice: TRUE)
-        "B5": ('=5&A1', "5TRUE"),  # (LibreOffice: "51")
+        "B5": ("=5&A1", "5TRUE"),  # (LibreOffice: "51")
         "B6": ('=TEXT(2,"m/d/yyyy")', "1/2/1900"),  # serial 1 is 1 Jan 1900
         "B7": ("=SUM(A2:A3)", "#DIV/0!"),  # the first error (LibreOffice: the last)
         "B8": ('=1E+15&""', "1E+15"),  # General's switch (LibreOffice: 16 digits)

@@ -135,8 +135,8 @@ def store_values(recalc: Recalculation) -> int:
 
     Only cells whose value changes are rewritten; the workbook part loses
     ``fullCalcOnLoad`` so that viewers show the stored values, or gets it when any
-    formula could not be computed, so that Excel recalculates those on open. The package is changed in
-    memory: save it with :func:`xlcomp.ooxml.write_package`. The book's byte spans no
+    formula could not be computed, so that Excel recalculates those on open. The package
+    is changed in memory: save it with :func:`xlcomp.ooxml.write_package`. The book's byte spans no
     longer match the parts afterwards: read the package again to edit it further.
     """
     book = recalc.book

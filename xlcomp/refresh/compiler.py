@@ -23,10 +23,10 @@ from __future__ import annotations
 import dataclasses
 import functools
 import math
-from types import SimpleNamespace
 import operator
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any, cast
 
 import numpy as np
@@ -777,12 +777,12 @@ class Compiler:
                     if else_fn is None:
                         return False
                     v = else_fn(r, c)
-                return 0.0 if v is EMPTY else v
+                return v  # a blank cell stays blank: IF(c,A1)&"" is ""
             if cond is EMPTY:
                 if else_fn is None:
                     return False
                 v = else_fn(r, c)
-                return 0.0 if v is EMPTY else v
+                return v
             if isinstance(cond, XlError):
                 return cond
             rest = [then_fn(r, c)] + ([else_fn(r, c)] if else_fn is not None else [])

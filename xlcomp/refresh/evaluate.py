@@ -18,8 +18,8 @@ from typing import Any
 import numpy as np
 
 from xlcomp.refresh import parser as fx
-from xlcomp.refresh.compiler import CellStore, CompileError, EvalError
 from xlcomp.refresh.book import split_range
+from xlcomp.refresh.compiler import CellStore, CompileError, EvalError
 from xlcomp.refresh.graph import CellKey, DependencyGraph, Failure, FormulaCell, quote_sheet
 from xlcomp.refresh.values import DATE1904, EMPTY, ERRORS, NA_ERROR, VALUE_ERROR, scalar
 

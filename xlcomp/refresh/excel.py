@@ -65,28 +65,172 @@ REFERENCE_ARGS: frozenset[str] = frozenset(
 """Functions whose single-cell reference arguments arrive as 1x1 arrays."""
 
 RANGE_FUNCTIONS: frozenset[str] = frozenset(
-    """SUM SUMPRODUCT SUMSQ SUMX2MY2 SUMX2PY2 SUMXMY2 PRODUCT AVERAGE AVERAGEA COUNT COUNTA
-    COUNTBLANK COUNTIF COUNTIFS SUMIF SUMIFS AVERAGEIF AVERAGEIFS MAXIFS MINIFS MAX MAXA MIN
-    MINA MEDIAN MODE MODE.SNGL MODE.MULT LARGE SMALL RANK RANK.EQ RANK.AVG PERCENTILE
-    PERCENTILE.INC PERCENTILE.EXC PERCENTRANK PERCENTRANK.INC PERCENTRANK.EXC QUARTILE
-    QUARTILE.INC QUARTILE.EXC STDEV STDEV.S STDEV.P STDEVP STDEVA STDEVPA VAR VAR.S VAR.P
-    VARP VARA VARPA GEOMEAN HARMEAN AVEDEV DEVSQ KURT SKEW TRIMMEAN NPV IRR XNPV XIRR MIRR
-    FVSCHEDULE INDEX MATCH XMATCH LOOKUP VLOOKUP HLOOKUP XLOOKUP ROWS COLUMNS ISREF ROW
-    COLUMN OFFSET INDIRECT AREAS TRANSPOSE FILTER SORT SORTBY UNIQUE CONCAT TEXTJOIN AND OR
-    XOR MMULT MDETERM MINVERSE SUBTOTAL AGGREGATE FORECAST FORECAST.LINEAR TREND GROWTH
-    LINEST LOGEST SLOPE INTERCEPT CORREL COVAR COVARIANCE.P COVARIANCE.S PEARSON RSQ STEYX
-    FREQUENCY PROB HSTACK VSTACK TAKE DROP TOCOL TOROW WRAPROWS WRAPCOLS CHOOSECOLS
-    CHOOSEROWS EXPAND NETWORKDAYS NETWORKDAYS.INTL WORKDAY WORKDAY.INTL N T CELL
-    SINGLE""".split()
+    [
+        "SUM",
+        "SUMPRODUCT",
+        "SUMSQ",
+        "SUMX2MY2",
+        "SUMX2PY2",
+        "SUMXMY2",
+        "PRODUCT",
+        "AVERAGE",
+        "AVERAGEA",
+        "COUNT",
+        "COUNTA",
+        "COUNTBLANK",
+        "COUNTIF",
+        "COUNTIFS",
+        "SUMIF",
+        "SUMIFS",
+        "AVERAGEIF",
+        "AVERAGEIFS",
+        "MAXIFS",
+        "MINIFS",
+        "MAX",
+        "MAXA",
+        "MIN",
+        "MINA",
+        "MEDIAN",
+        "MODE",
+        "MODE.SNGL",
+        "MODE.MULT",
+        "LARGE",
+        "SMALL",
+        "RANK",
+        "RANK.EQ",
+        "RANK.AVG",
+        "PERCENTILE",
+        "PERCENTILE.INC",
+        "PERCENTILE.EXC",
+        "PERCENTRANK",
+        "PERCENTRANK.INC",
+        "PERCENTRANK.EXC",
+        "QUARTILE",
+        "QUARTILE.INC",
+        "QUARTILE.EXC",
+        "STDEV",
+        "STDEV.S",
+        "STDEV.P",
+        "STDEVP",
+        "STDEVA",
+        "STDEVPA",
+        "VAR",
+        "VAR.S",
+        "VAR.P",
+        "VARP",
+        "VARA",
+        "VARPA",
+        "GEOMEAN",
+        "HARMEAN",
+        "AVEDEV",
+        "DEVSQ",
+        "KURT",
+        "SKEW",
+        "TRIMMEAN",
+        "NPV",
+        "IRR",
+        "XNPV",
+        "XIRR",
+        "MIRR",
+        "FVSCHEDULE",
+        "INDEX",
+        "MATCH",
+        "XMATCH",
+        "LOOKUP",
+        "VLOOKUP",
+        "HLOOKUP",
+        "XLOOKUP",
+        "ROWS",
+        "COLUMNS",
+        "ISREF",
+        "ROW",
+        "COLUMN",
+        "OFFSET",
+        "INDIRECT",
+        "AREAS",
+        "TRANSPOSE",
+        "FILTER",
+        "SORT",
+        "SORTBY",
+        "UNIQUE",
+        "CONCAT",
+        "TEXTJOIN",
+        "AND",
+        "OR",
+        "XOR",
+        "MMULT",
+        "MDETERM",
+        "MINVERSE",
+        "SUBTOTAL",
+        "AGGREGATE",
+        "FORECAST",
+        "FORECAST.LINEAR",
+        "TREND",
+        "GROWTH",
+        "LINEST",
+        "LOGEST",
+        "SLOPE",
+        "INTERCEPT",
+        "CORREL",
+        "COVAR",
+        "COVARIANCE.P",
+        "COVARIANCE.S",
+        "PEARSON",
+        "RSQ",
+        "STEYX",
+        "FREQUENCY",
+        "PROB",
+        "HSTACK",
+        "VSTACK",
+        "TAKE",
+        "DROP",
+        "TOCOL",
+        "TOROW",
+        "WRAPROWS",
+        "WRAPCOLS",
+        "CHOOSECOLS",
+        "CHOOSEROWS",
+        "EXPAND",
+        "NETWORKDAYS",
+        "NETWORKDAYS.INTL",
+        "WORKDAY",
+        "WORKDAY.INTL",
+        "N",
+        "T",
+        "CELL",
+        "SINGLE",
+    ]
 )
 """Functions with parameters that take a range or array whole: their arguments are not
 reduced by implicit intersection in a plain formula (Excel's function reference lists
 these parameters as "array" or "reference")."""
 
 ARRAY_FUNCTIONS: frozenset[str] = frozenset(
-    """SUMPRODUCT MMULT LOOKUP FREQUENCY LINEST LOGEST TREND GROWTH SUMX2MY2 SUMX2PY2
-    SUMXMY2 MDETERM MINVERSE TRANSPOSE CORREL COVAR PEARSON RSQ SLOPE INTERCEPT STEYX
-    FORECAST PROB""".split()
+    [
+        "SUMPRODUCT",
+        "MMULT",
+        "LOOKUP",
+        "FREQUENCY",
+        "LINEST",
+        "LOGEST",
+        "TREND",
+        "GROWTH",
+        "SUMX2MY2",
+        "SUMX2PY2",
+        "SUMXMY2",
+        "MDETERM",
+        "MINVERSE",
+        "TRANSPOSE",
+        "CORREL",
+        "COVAR",
+        "PEARSON",
+        "RSQ",
+        "SLOPE",
+        "INTERCEPT",
+        "STEYX",
+        "FORECAST",
+        "PROB",
+    ]
 )
 """Functions whose "array" parameters evaluate any expression given to them as an array,
 in a plain formula too (no implicit intersection inside their arguments)."""
@@ -935,7 +1079,7 @@ def _int_arg(v: Any, default: int | None = None) -> int | XlError:
     n = to_number(v)
     if isinstance(n, XlError):
         return n
-    return int(math.floor(n)) if n >= 0 else int(math.ceil(n))
+    return math.floor(n) if n >= 0 else math.ceil(n)
 
 
 @_register("CONCATENATE")
@@ -1096,7 +1240,7 @@ def xl_date(year: Any, month: Any, day: Any) -> Any:
     for v in vals:
         if isinstance(v, XlError):
             return v
-    y, m, d = (int(v) for v in vals)  # type: ignore[arg-type]
+    y, m, d = (int(v) for v in vals)
     if 0 <= y < 1900:
         y += 1900
     if y < 0 or y >= 10000:
@@ -1294,7 +1438,7 @@ def xl_networkdays(start: Any, end: Any, holidays: Any = None) -> Any:
     sign = 1
     if a > b:
         a, b, sign = b, a, -1
-    full, rest = divmod(b - a + 1, 7)
+    full = (b - a + 1) // 7
     count = full * 5 + sum(1 for n in range(a + full * 7, b + 1) if _weekday0(n) not in (0, 6))
     count -= sum(1 for h in hol if a <= h <= b and _weekday0(h) not in (0, 6))
     return float(sign * count)

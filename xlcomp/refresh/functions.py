@@ -2,8 +2,9 @@
 
 Native Excel functions come from :mod:`xlcomp.refresh.excel` where ``formulas`` gives
 answers Excel does not (criteria, numbers stored as text, 15-digit rounding, TEXT,
-dates), and from the ``formulas`` package for the rest. Its modules are imported only when a workbook uses a name they hold: the
-statistics module alone pulls in scipy and costs most of a second.
+dates), and from the ``formulas`` package for the rest. Its modules are imported only
+when a workbook uses a name they hold: the statistics module alone pulls in scipy and
+costs most of a second.
 
 Our worksheet functions (``xlcomp.udfs.__all__``) are matched case-insensitively, with or
 without the ``_xludf.`` prefix Excel writes for functions it does not know.

@@ -87,6 +87,11 @@ _F_REF = re.compile(rb"(<(?:\w+:)?f\b[^>]*?\bref\s*=\s*\")[^\"]*(\")")
 _V_ELEMENT = re.compile(rb"<(?:\w+:)?v\b[^>]*?(?:/>|>.*?</(?:\w+:)?v>)", re.S)
 
 
+def _with_ref(element: bytes, ref: bytes) -> bytes:
+    """A cell element whose ``<f ref="...">`` names ``ref`` (a spill range)."""
+    return _F_REF.sub(lambda m: m.group(1) + ref + m.group(2), element, count=1)
+
+
 def _cleared(old: bytes) -> bytes:
     """A cell element without its value and type: a spill that shrank leaves it empty."""
     end_tag = old.index(b">")
@@ -126,7 +131,7 @@ def patch_sheet(
             old = sheet.xml[cell.start : cell.end]
             el = _new_element(sheet, old, t, v)
             if new_ref is not None:
-                el = _F_REF.sub(lambda m: m.group(1) + new_ref.encode() + m.group(2), el, count=1)
+                el = _with_ref(el, new_ref.encode())
             edits.append((cell.start, cell.end, el))
         else:
             ta = b' t="' + t + b'"' if t is not None else b""

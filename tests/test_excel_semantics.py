@@ -586,3 +586,30 @@ def test_excel_answers_where_libreoffice_differs(tmp_path: Path) -> None:
     assert report.ok
     for cell, (f, exp) in cases.items():
         assert v[("S", cell)] == exp, f"{cell} {f}: {v[('S', cell)]!r}"
+
+
+def test_let_and_lambda(tmp_path: Path) -> None:
+    """LET names, a LAMBDA bound by LET or by a defined name, called with arguments."""
+    import xlsxwriter
+
+    path = tmp_path / "let.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("S")
+    ws.write_number("A1", 10.0)
+    ws.write_number("A2", 20.0)
+    # x = 20, y = 21: 420
+    ws.write_formula("B1", "=_xlfn.LET(_xlpm.x,A1*2,_xlpm.y,_xlpm.x+1,_xlpm.x*_xlpm.y)")
+    # f(20) + 1 = 61
+    ws.write_formula("B2", "=_xlfn.LET(_xlpm.f,_xlfn.LAMBDA(_xlpm.a,_xlpm.a*3),_xlpm.f(A2)+1)")
+    wb.define_name("TRIPLE", "=_xlfn.LAMBDA(_xlpm.v,_xlpm.v*3)")
+    ws.write_formula("B3", "=TRIPLE(A1)")  # 30
+    ws.write_formula("B4", "=_xlfn.LET(_xlpm.r,A1:A2,SUM(_xlpm.r))")  # 30
+    ws.write_formula("B5", "=_xlfn.LET(_xlpm.x,1)")  # no calculation: named
+    ws.write_formula("C1", "=B1+1")  # reads a LET result: 421
+    wb.close()
+    report, v = _refresh(path, tmp_path)
+    assert [v[("S", f"B{r}")] for r in range(1, 5)] == [420, 61, 30, 30]
+    assert v[("S", "C1")] == 421
+    assert [(f.cell, f.reason) for f in report.failed] == [
+        ("B5", "LET needs name, value pairs and a calculation")
+    ]

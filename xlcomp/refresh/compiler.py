@@ -219,6 +219,30 @@ _EXTERNAL_BASE = 1_000_000
 """Store sheet indices of external workbooks' sheets start here."""
 
 
+@dataclass(frozen=True)
+class _Value:
+    """A LET name or LAMBDA parameter: the compiled value and the ranges it reads."""
+
+    fn: Fn
+    refs: list[RefSpec]
+
+
+@dataclass(frozen=True)
+class _Lambda:
+    """A LAMBDA: its parameters and body (``node``), where it was written, and the LET
+    scopes it sees."""
+
+    node: fx.Call
+    sheet: int
+    scopes: list[dict[str, Any]]
+
+
+def _local_key(name: str) -> str:
+    """A LET or LAMBDA name without the ``_xlpm.`` prefix Excel writes, upper case."""
+    up = name.upper()
+    return up[len("_XLPM.") :] if up.startswith("_XLPM.") else up
+
+
 def quote_name(name: str) -> str:
     """A sheet name as a formula writes it (quoted when it needs to be)."""
     if name.replace("_", "a").replace(".", "a").isalnum() and not name[:1].isdigit():
@@ -259,6 +283,8 @@ class Compiler:
         self._calls: set[str] = set()
         self._array = False
         self._externals: dict[str, Any] | None = None
+        self._locals: list[dict[str, Any]] = []
+        self._lambda_stack: list[_Lambda] = []
         self._udf_ranges: dict[int, tuple[Any, Any]] = {}
 
     def compile_cell(
@@ -396,7 +422,93 @@ class Compiler:
 
         return rng
 
+    # -- LET and LAMBDA ----------------------------------------------------------------
+
+    def _local(self, name: str) -> Any:
+        """The LET name or LAMBDA parameter ``name`` in scope, innermost first."""
+        key = _local_key(name)
+        for scope in reversed(self._locals):
+            if key in scope:
+                return scope[key]
+        return None
+
+    def _compile_let(self, node: fx.Call, sheet: int, refs: list[RefSpec]) -> Fn:
+        """LET(name1, value1, [name2, value2, ...], calculation): each name stands for its
+        value in the later values and the calculation (Excel's LET function)."""
+        args = node.args
+        if len(args) < 3 or len(args) % 2 == 0:
+            raise CompileError("LET needs name, value pairs and a calculation")
+        scope: dict[str, Any] = {}
+        self._locals.append(scope)
+        try:
+            for name_node, value_node in zip(args[:-1:2], args[1:-1:2], strict=True):
+                if not isinstance(name_node, fx.Name) or name_node.sheet is not None:
+                    raise CompileError("LET names must be plain names")
+                key = _local_key(name_node.name)
+                if isinstance(value_node, fx.Call) and bare_name(value_node.name) == "LAMBDA":
+                    scope[key] = _Lambda(value_node, sheet, list(self._locals))
+                    continue
+                value_refs: list[RefSpec] = []
+                fn = self._compile(value_node, sheet, value_refs)
+                refs.extend(value_refs)
+                scope[key] = _Value(fn, value_refs)
+            return self._compile(args[-1], sheet, refs)
+        finally:
+            self._locals.pop()
+
+    def _call_lambda(
+        self, lam: _Lambda, args: tuple[fx.Node, ...], sheet: int, refs: list[RefSpec]
+    ) -> Fn:
+        """A LAMBDA applied to ``args``: its body compiled with each parameter standing
+        for its argument (inlined at compile time; recursion is limited)."""
+        params, body = lam.node.args[:-1], lam.node.args[-1]
+        if len(args) > len(params):
+            raise CompileError(f"a LAMBDA of {len(params)} parameters got {len(args)} arguments")
+        scope: dict[str, Any] = {}
+        for i, p in enumerate(params):
+            if not isinstance(p, fx.Name):
+                raise CompileError("LAMBDA parameters must be plain names")
+            arg_refs: list[RefSpec] = []
+            fn = self._compile(args[i], sheet, arg_refs) if i < len(args) else (lambda r, c: EMPTY)
+            refs.extend(arg_refs)
+            scope[_local_key(p.name)] = _Value(fn, arg_refs)
+        if len(self._lambda_stack) >= 64:
+            raise CompileError("LAMBDA calls nest deeper than 64 (recursion is not supported)")
+        saved = self._locals
+        self._locals = [*lam.scopes, scope]
+        self._lambda_stack.append(lam)
+        try:
+            return self._compile(body, lam.sheet, refs)
+        finally:
+            self._lambda_stack.pop()
+            self._locals = saved
+
+    def _named_lambda(self, name: str, sheet: int) -> _Lambda | None:
+        """A defined name whose formula is a LAMBDA (called as ``NAME(args)``)."""
+        up = name.upper()
+        for dn in self.book.names:
+            if dn.name.upper() != up or dn.local_sheet not in (None, sheet):
+                continue
+            text = dn.text.strip().removeprefix("=")
+            if "LAMBDA" not in text.upper():
+                return None
+            try:
+                tree = fx.parse(text, 1, 1)
+            except fx.ParseError:
+                return None
+            if isinstance(tree, fx.Call) and bare_name(tree.name) == "LAMBDA":
+                base = dn.local_sheet if dn.local_sheet is not None else sheet
+                return _Lambda(tree, base, [])
+        return None
+
     def _compile_name(self, node: fx.Name, sheet: int, refs: list[RefSpec]) -> Fn:
+        if node.sheet is None and self._locals:
+            local = self._local(node.name)
+            if isinstance(local, _Value):
+                refs.extend(local.refs)
+                return local.fn
+            if isinstance(local, _Lambda):
+                raise CompileError(f"the LAMBDA {node.name} is used without being called")
         up = node.name.upper()
         scope = self._sheet_of(node.sheet, sheet) if node.sheet else sheet
         chosen = None
@@ -416,6 +528,7 @@ class Compiler:
             if compiled is None:
                 self._naming.add(key)
                 outer, self._calls = self._calls, set()
+                outer_locals, self._locals = self._locals, []
                 try:
                     text = chosen.text.strip()
                     if text.startswith("="):
@@ -431,6 +544,7 @@ class Compiler:
                 finally:
                     self._naming.discard(key)
                     self._calls = outer
+                    self._locals = outer_locals
                 self.name_cache[key] = compiled
             refs.extend(compiled.refs)
             self._calls |= compiled.calls
@@ -612,6 +726,18 @@ class Compiler:
             return self._compile_row_col(node, name, sheet, refs)
         if name in ("INDIRECT", "OFFSET"):
             raise CompileError(f"{name} (a reference computed while calculating) is not supported")
+        if name == "LET":
+            return self._compile_let(node, sheet, refs)
+        local = self._local(node.name) if self._locals else None
+        lam = local if isinstance(local, _Lambda) else None
+        if lam is None and name not in excel.FUNCTIONS and udf_lookup(self.udfs, name) is None:
+            lam = self._named_lambda(name, sheet)
+        if lam is not None:
+            return self._call_lambda(lam, node.args, sheet, refs)
+        if name == "LAMBDA":
+            raise CompileError("a LAMBDA must be called (or named) to give a value")
+        if name in excel.DATE_1900_ONLY and self.book.date1904:
+            raise CompileError(f"{name} is not computed in the 1904 date system")
         if name == "SINGLE" and len(node.args) == 1:
             return self._compile_scalar(node.args[0], sheet, refs, force=True)
         if name in _THREE_D:

@@ -1444,6 +1444,27 @@ def xl_networkdays(start: Any, end: Any, holidays: Any = None) -> Any:
     return float(sign * count)
 
 
+@_register("TODAY")
+def xl_today() -> Any:
+    """TODAY(): the serial of the current date in the workbook's date system."""
+    return date_to_serial(datetime.date.today())
+
+
+@_register("NOW")
+def xl_now() -> Any:
+    """NOW(): the serial of the current date and time (local clock)."""
+    now = datetime.datetime.now()
+    seconds = now.hour * 3600 + now.minute * 60 + now.second + now.microsecond / 1e6
+    return date_to_serial(now.date()) + seconds / 86400
+
+
+DATE_1900_ONLY: frozenset[str] = frozenset(
+    {"YEARFRAC", "WEEKNUM", "ISOWEEKNUM", "WORKDAY.INTL", "NETWORKDAYS.INTL", "DAYS360"}
+)
+"""Date functions taken from ``formulas``, which knows the 1900 date system only: in a
+1904 workbook their cells are named as not computed."""
+
+
 @_register("DAYS")
 @_elementwise
 def xl_days(end: Any, start: Any) -> Any:

@@ -487,7 +487,12 @@ def share_workbook(
     src, out = Path(src), Path(out)
     when = (now or dt.datetime.now(dt.UTC)).strftime("%Y-%m-%d %H:%M UTC")
     pkg = open_workbook(src)
-    refresh = recalculate(pkg)
+    try:
+        refresh = recalculate(pkg)
+    except WorkbookError as exc:
+        if str(src) in str(exc):
+            raise
+        raise type(exc)(f"{src}: {exc}") from None
     store_values(refresh)
     pkg.path = out
     book = read_book(pkg)  # the parts now hold the recalculated values

@@ -409,7 +409,19 @@ def _empty_decimal_point(formula: str, ours: Any, theirs: Any) -> bool:
     return '"#.##")' in formula
 
 
+def _negative_zero(formula: str, ours: Any, theirs: Any) -> bool:
+    # A negative number that rounds to zero keeps its sign in Excel (TEXT(-0.4,"0") is
+    # "-0"); LibreOffice drops it.
+    return (
+        isinstance(ours, str)
+        and isinstance(theirs, str)
+        and ours.replace("-", "", 1) == theirs
+        and not re.search("[1-9]", theirs)
+    )
+
+
 KNOWN_DIFFERENCES: dict[str, Callable[[str, Any, Any], bool]] = {
+    'TEXT(-0.4,"0") is "-0" in Excel': _negative_zero,
     "typed text number in SUM-family arguments": _sum_typed_text,
     "which of several errors is returned": _error_precedence,
     'TEXT(7,"#.##") is "7." in Excel': _empty_decimal_point,

@@ -33,4 +33,6 @@ def test_comparison_and_known_differences() -> None:
     assert known_difference("A1/B1", "#N/A", "#DIV/0!") is not None
     assert known_difference("A1/B1", 1.0, "#DIV/0!") is None
     assert known_difference('TEXT(A1,"0.00")', "7.", "7") is None
-    assert len(KNOWN_DIFFERENCES) == 3
+    assert known_difference('TEXT(A1,"0.0")', "-0.0", "0.0") is not None
+    assert known_difference('TEXT(A1,"0.0")', "-1.0", "1.0") is None
+    assert len(KNOWN_DIFFERENCES) == 4

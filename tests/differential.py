@@ -400,8 +400,9 @@ def _sum_typed_text(formula: str, ours: Any, theirs: Any) -> bool:
 def _error_precedence(formula: str, ours: Any, theirs: Any) -> bool:
     # Several errors among the arguments: Excel returns the first in argument order
     # (ranges row by row); LibreOffice often the last one it evaluated.
+    # The data holds #DIV/0! and #N/A cells: ours is one of them, theirs another error.
     errors = ("#DIV/0!", "#N/A", "#VALUE!", "#NUM!", "#REF!", "#NAME?")
-    return ours in errors and theirs in errors
+    return ours in ("#DIV/0!", "#N/A") and theirs in errors
 
 
 def _empty_decimal_point(formula: str, ours: Any, theirs: Any) -> bool:
@@ -458,9 +459,12 @@ def run_case(case: Case, tmp: Path) -> tuple[int, list[Disagreement]]:
     return len(case.formulas), out
 
 
-def fuzz(examples: int, n_formulas: int, tmp: Path) -> tuple[int, list[Disagreement]]:
+def fuzz(
+    examples: int, n_formulas: int, tmp: Path, keep: Path | None = None
+) -> tuple[int, list[Disagreement]]:
     """Run ``examples`` generated workbooks of ``n_formulas`` formulas each through
-    refresh and LibreOffice: (formulas compared, disagreements)."""
+    refresh and LibreOffice: (formulas compared, disagreements). ``keep``: a folder
+    that receives each workbook with an unexplained disagreement."""
     import tempfile
 
     from hypothesis import HealthCheck, Phase, given, settings
@@ -481,6 +485,11 @@ def fuzz(examples: int, n_formulas: int, tmp: Path) -> tuple[int, list[Disagreem
         n, bad = run_case(case, folder)
         tried[0] += n
         found.extend(bad)
+        if keep is not None and any(d.known is None for d in bad):
+            import shutil
+
+            keep.mkdir(parents=True, exist_ok=True)
+            shutil.copy(folder / "case.xlsx", keep / f"case{len(list(keep.iterdir()))}.xlsx")
 
     one()
     return tried[0], found
@@ -494,9 +503,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else "")
     parser.add_argument("--examples", type=int, default=20, help="workbooks to generate")
     parser.add_argument("--formulas", type=int, default=200, help="formulas per workbook")
+    parser.add_argument("--keep", type=Path, help="copy workbooks that disagree here")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="xlcomp-fuzz-") as tmp:
-        tried, found = fuzz(args.examples, args.formulas, Path(tmp))
+        tried, found = fuzz(args.examples, args.formulas, Path(tmp), args.keep)
     unknown = [d for d in found if d.known is None]
     for d in found:
         print(d)

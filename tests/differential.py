@@ -223,6 +223,10 @@ def _num(draw: Callable[..., Any], depth: int) -> str:
     if choice == 30:
         return f"({n()}^{draw(st.sampled_from(['2', '0.5', '3']))})"
     if choice == 31:
+        if draw(st.booleans()):
+            what = draw(st.sampled_from(['"apple"', "5", "1.5", '"b*"', '"5"', _cell(draw)]))
+            exact = draw(st.sampled_from(["FALSE", "0"]))
+            return f"VLOOKUP({what},Data!A1:G10,{draw(st.integers(1, 7))},{exact})"
         return f"({n()}%)"
     if choice == 32:
         return f"IFS({_bool(draw, d)},{n()},TRUE,{n()})"
@@ -421,7 +425,14 @@ def _negative_zero(formula: str, ours: Any, theirs: Any) -> bool:
     )
 
 
+def _ifs_after_blank_criteria(formula: str, ours: Any, theirs: Any) -> bool:
+    # LibreOffice's ...IFS: after a "" criteria, "1.5" no longer matches the text 1.5
+    # (the count depends on the order of the pairs); Excel's criteria simply all hold.
+    return re.search(r'IFS\([^()]*,"",', formula) is not None
+
+
 KNOWN_DIFFERENCES: dict[str, Callable[[str, Any, Any], bool]] = {
+    'LibreOffice ...IFS after a "" criteria': _ifs_after_blank_criteria,
     'TEXT(-0.4,"0") is "-0" in Excel': _negative_zero,
     "typed text number in SUM-family arguments": _sum_typed_text,
     "which of several errors is returned": _error_precedence,

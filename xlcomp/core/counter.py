@@ -81,16 +81,36 @@ def counter_split(
     offer_base: float | None = None,
     offer_equity: float | None = None,
     offer_bonus_pct: float | None = None,
+    offer_signon: float = 0.0,
 ) -> CounterSplit:
     """Move every component toward its band max by one fraction t of its headroom.
 
     t in [0, 1] is the smallest that makes base + equity + base × bonus_pct reach
     ``target_tc``. A component already above its band max stays where it is (a counter
     never lowers an offer). If t = 1 falls short, every component sits at its band max
-    and the shortfall is a one-time sign-on, so that year-1 TC equals the target.
+    and the shortfall is a one-time sign-on, so that year-1 TC equals the target. The
+    sign-on asked is never below the offer's own sign-on, ``offer_signon``.
     """
     if target_tc < 0:
         raise InputError("target_tc", f"{target_tc:,.6g} must not be negative")
+    if offer_signon < 0:
+        raise InputError("offer_signon", f"{offer_signon:,.6g} must not be negative")
+    split = _split(target_tc, base_band, equity_band, bonus_band, offer_base, offer_equity,
+                   offer_bonus_pct)
+    if split.signon >= offer_signon:
+        return split
+    return CounterSplit(split.base, split.equity, split.bonus_pct, offer_signon, split.t)
+
+
+def _split(
+    target_tc: float,
+    base_band: tuple[float, float],
+    equity_band: tuple[float, float],
+    bonus_band: tuple[float, float],
+    offer_base: float | None,
+    offer_equity: float | None,
+    offer_bonus_pct: float | None,
+) -> CounterSplit:
     start = []
     for arg, given, band in (
         ("offer_base", offer_base, base_band),

@@ -127,7 +127,9 @@ def year_tc(
     def vest(n: int) -> float:
         return fractions[n - 1] if n <= len(fractions) else 0.0
 
-    refreshed = math.fsum(refresh * vest(year - k) for k in range(1, year)) if refresh else 0.0
+    # Refreshers granted more than the schedule's length ago have fully vested.
+    recent = range(max(1, year - len(fractions)), year)
+    refreshed = math.fsum(refresh * vest(year - k) for k in recent) if refresh else 0.0
     signon_now = signons[year - 1] if year <= len(signons) else 0.0
     return base + base * bonus_pct + equity_grant * vest(year) + signon_now + refreshed
 

@@ -39,10 +39,9 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from xlcomp import udfs
-from xlcomp import worksheet as ws
-from xlcomp.worksheet import vector as ws_vector
 from xlcomp.core.guide import load_guide
 from xlcomp.core.tables import band_rows
+from xlcomp.worksheet import vector as ws_vector
 
 ROWS = 100_000
 SCALAR_TARGET_US = 20.0

@@ -21,9 +21,10 @@ the worksheet functions need into one self-contained ``main.py``:
    the message; see :mod:`xlcomp.lite_face`).
 
 There is no hand-kept copy: change a function in the package (its catalogue entry, its
-core formula), rebuild, and main.py changes with it. Whatever the generator cannot flatten safely (a name bound locally
-that it would have to rename, ``import xlcomp.x`` without ``as``, a module used as a
-value) stops the build with a :class:`CodegenError` naming the module and the name.
+core formula), rebuild, and main.py changes with it. Whatever the generator cannot
+flatten safely (a name bound locally that it would have to rename, ``import xlcomp.x``
+without ``as``, a module used as a value) stops the build with a :class:`CodegenError`
+naming the module and the name.
 """
 
 from __future__ import annotations

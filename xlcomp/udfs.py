@@ -17,20 +17,17 @@ from __future__ import annotations
 
 from typing import Any
 
-import xlwings as xw
-
 from xlcomp.worksheet.face import face_source
 
-__all__: list[str] = []  # filled by the face's source, below
+__all__: list[str] = []  # set by the face's source, below
 
-_SOURCE = face_source()
-"""The Python source of this module's functions (the same text Lite's main.py carries)."""
+SOURCE = face_source()
+"""The Python source of this module's functions (the same text Lite's main.py carries);
+it imports xlwings and decorates each function with ``xw.func`` and ``xw.arg``."""
 
-exec(compile(_SOURCE, f"<{__name__}: written from the catalogue>", "exec"), globals())  # noqa: S102
+exec(compile(SOURCE, f"<{__name__}: written from the catalogue>", "exec"), globals())
 
 
-def __getattr__(name: str) -> Any:  # pragma: no cover - for type checkers only
+def __getattr__(name: str) -> Any:
+    """For type checkers: the functions are set by the face's source, above."""
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-_ = xw  # the face's decorators use it

@@ -95,8 +95,9 @@ def counter_split(
         raise InputError("target_tc", f"{target_tc:,.6g} must not be negative")
     if offer_signon < 0:
         raise InputError("offer_signon", f"{offer_signon:,.6g} must not be negative")
-    split = _split(target_tc, base_band, equity_band, bonus_band, offer_base, offer_equity,
-                   offer_bonus_pct)
+    split = _split(
+        target_tc, base_band, equity_band, bonus_band, offer_base, offer_equity, offer_bonus_pct
+    )
     if split.signon >= offer_signon:
         return split
     return CounterSplit(split.base, split.equity, split.bonus_pct, offer_signon, split.t)

@@ -170,7 +170,7 @@ def to_date(value: object, arg: str) -> dt.date:
     if isinstance(value, str):
         text = value.strip()
         try:
-            return dt.date.fromisoformat(text[:10]) if len(text) >= 10 else dt.date.fromisoformat(text)
+            return dt.date.fromisoformat(text[:10])
         except ValueError:
             pass
     try:

@@ -34,6 +34,7 @@ from xlcomp.worksheet.cells import (
 )
 from xlcomp.worksheet.vector import vector_enabled, vectorized
 
+
 def as_grid(value: object) -> Grid:
     """Any argument as a 2-D list of rows; a scalar is 1×1; a 1-D list is a column.
 

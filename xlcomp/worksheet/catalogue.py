@@ -222,7 +222,9 @@ CATALOGUE: tuple[Function, ...] = (
         (
             Parameter("year", "year", "Year of the grant, counted from 1 (1 = the first year)"),
             Parameter("base", "money", "Annual base salary, e.g. 240000"),
-            Parameter("equity_grant", "money", "The whole equity grant over all years, e.g. 320000"),
+            Parameter(
+                "equity_grant", "money", "The whole equity grant over all years, e.g. 320000"
+            ),
             Parameter("bonus_pct", "rate", "Target bonus as a rate: 15% or 0.15"),
             Parameter(
                 "signon",
@@ -245,7 +247,9 @@ CATALOGUE: tuple[Function, ...] = (
         "VESTSCHEDULE",
         "Spills a row: the value vesting in each year of the grant, after the cliff.",
         (
-            Parameter("equity_grant", "money", "The whole equity grant over all years, e.g. 320000"),
+            Parameter(
+                "equity_grant", "money", "The whole equity grant over all years, e.g. 320000"
+            ),
             _schedule(),
             _cliff(),
         ),
@@ -277,7 +281,9 @@ CATALOGUE: tuple[Function, ...] = (
                 "money",
                 "The company's fully diluted shares, e.g. 100000000",
             ),
-            Parameter("exit_valuation", "money", "The company's value at the exit, e.g. 10000000000"),
+            Parameter(
+                "exit_valuation", "money", "The company's value at the exit, e.g. 10000000000"
+            ),
             Parameter("strike", "money", "Strike price of options (0 for RSUs)", 0.0),
             Parameter("dilution", "rate", "Dilution per funding round as a rate, e.g. 10%", 0.0),
             Parameter("rounds", "count", "Funding rounds before the exit", 0),

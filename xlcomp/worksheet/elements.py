@@ -12,10 +12,11 @@ from typing import Any
 
 from xlcomp.core import bands as _bands
 from xlcomp.core import counter as _counter
+from xlcomp.core.bands import Method, Stat
 from xlcomp.core.check import check_bands
-from xlcomp.core.models import BandTable, LevelTable
-from xlcomp.core.models import key as _key
 from xlcomp.core.levels import level_map as _level_map
+from xlcomp.core.models import BandTable, Component, LevelTable
+from xlcomp.core.models import key as _key
 from xlcomp.core.values import is_empty, to_rate
 from xlcomp.errors import InputError, NotFoundError, XlcompError
 from xlcomp.worksheet.cells import ERROR_PREFIX, error_text, read_by_component
@@ -23,7 +24,12 @@ from xlcomp.worksheet.tables import Parsed, band_range, read_bands
 
 
 def band_lookup(
-    parsed: Parsed, region: str, level: str, component: str, stat: str, company: str | None
+    parsed: Parsed,
+    region: str,
+    level: str,
+    component: Component,
+    stat: Stat,
+    company: str | None,
 ) -> float:
     """min, mid, max or spread of a band."""
     low, high = band_range(parsed, region, level, component, company)
@@ -35,8 +41,8 @@ def band_percentile(
     value: object,
     region: str,
     level: str,
-    component: str,
-    method: str,
+    component: Component,
+    method: Method,
     low_pct: float,
     high_pct: float,
     company: str | None,
@@ -48,7 +54,12 @@ def band_percentile(
 
 
 def compa_ratio(
-    parsed: Parsed, value: object, region: str, level: str, component: str, company: str | None
+    parsed: Parsed,
+    value: object,
+    region: str,
+    level: str,
+    component: Component,
+    company: str | None,
 ) -> float:
     """A value divided by its band's mid."""
     amount = read_by_component(value, component, "value")
@@ -62,7 +73,7 @@ def region_adjust(
     from_region: str,
     to_region: str,
     level: str | None,
-    component: str,
+    component: Component,
     company: str | None,
 ) -> float:
     """An amount moved from one region's band to another's, mid to mid."""

@@ -56,9 +56,9 @@ def _as_row(value: object) -> object:
         return value
     tolist = getattr(value, "tolist", None)
     rows: Any = tolist() if callable(tolist) else value
-    if isinstance(rows, list | tuple) and len(rows) == 1 and isinstance(rows[0], list | tuple):
-        if len(rows[0]) > 1:
-            return Row(tuple(rows[0]))
+    one_row = isinstance(rows, list | tuple) and len(rows) == 1
+    if one_row and isinstance(rows[0], list | tuple) and len(rows[0]) > 1:
+        return Row(tuple(rows[0]))
     return value
 
 

@@ -23,6 +23,7 @@ from xlcomp.errors import InputError, Problem, TableError, XlcompError
 from xlcomp.worksheet.broadcast import as_grid
 from xlcomp.worksheet.cells import ERROR_PREFIX, ROW_TYPES, error_text, shown
 
+
 class Parsed:
     """A table read once: the model, the problems met, and band ranges looked up in it."""
 

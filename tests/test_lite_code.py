@@ -66,6 +66,15 @@ CALLS: list[tuple[str, str, list[Any]]] = [
     ("offerverdict", "OFFERVERDICT", [[[300000], [280000], [250000]], 275000, 309750]),
     ("counterscript", "COUNTERSCRIPT", [295000, 245000, 85000, 0.15, 275000, 0, "Together AI"]),
     ("checkbands", "CHECKBANDS", [BANDS]),
+    ("equityexit", "EQUITYEXIT", [40000, 100000000, 10000000000, 2, 0.1, 2]),
+    ("equityexit-too-many-shares", "EQUITYEXIT", [2e8, 1e8, 1e9]),
+    ("unvested", "UNVESTED", [400000, 45352, 46357]),
+    ("unvested-text-dates", "UNVESTED", [400000, "2024-03-01", "2026-12-01", "25/25/25/25", 12]),
+    ("yeartc-refresh", "YEARTC", [2, 240000, 320000, 0.15, 0, "25/25/25/25", 80000]),
+    ("yeartc-signon-by-year", "YEARTC", [2, 180000, 400000, 0, "50000/25000", "5/15/40/40"]),
+    ("totalcomp-signon-row", "TOTALCOMP", [180000, 100000, 0, [[50000, 25000]]]),
+    ("bandpercentile-bonus-whole", "BANDPERCENTILE", [12, SF, SENIOR, "bonus", BANDS]),
+    ("bandpercentile-bonus-text", "BANDPERCENTILE", ["12%", SF, SENIOR, "bonus", BANDS]),
     ("checkbands-not-a-table", "CHECKBANDS", [None]),
 ]
 
@@ -76,6 +85,12 @@ WORKED = {
     "comparatio": 1.1163,
     "regionadjust": 215441.86,
     "bandpercentile-lognormal": 70.44,
+    "equityexit": 3160000,
+    "unvested": 125000,
+    "unvested-text-dates": 125000,
+    "yeartc-refresh": 376000,
+    "yeartc-signon-by-year": 265000,
+    "totalcomp-signon-row": 298750,
 }
 WORKED_PLACES = {
     "bandpercentile": 2,

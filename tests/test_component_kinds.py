@@ -8,8 +8,12 @@ an error in every function — never a percentile computed from nothing.
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
 
 from xlcomp import udfs
@@ -18,6 +22,7 @@ from xlcomp.core.tables import band_rows
 
 BANDS = band_rows(load_guide().bands)
 SF, SENIOR = "San Francisco", "Senior SWE"
+WORKBOOK = Path(__file__).resolve().parent.parent / "workbooks" / "negotiation.xlsx"
 
 WHOLE_PERCENT = "12 looks like a whole percent: enter 12% or 0.12"
 
@@ -76,3 +81,26 @@ def test_a_column_of_components_reads_each_value_by_its_own() -> None:
     assert got[0][0] == pytest.approx(91.666666)
     assert got[1][0] == pytest.approx(40.0)
     assert got[2][0] == f"#XLCOMP! value: {WHOLE_PERCENT}"
+
+
+def test_empty_bonus_in_the_workbook_is_an_error_not_minus_200(tmp_path: Path) -> None:
+    """The shipped workbook with its bonus cell emptied, recomputed by ``xlcomp refresh``:
+    the bonus row's percentile and compa-ratio say the value is required (before, the
+    empty cell read as 0 and the percentile showed -200)."""
+    wb = openpyxl.load_workbook(WORKBOOK)
+    ((sheet, ref),) = wb.defined_names["offer_bonus_pct"].destinations
+    wb[sheet][ref.replace("$", "")].value = None
+    edited, out = tmp_path / "edited.xlsx", tmp_path / "out.xlsx"
+    wb.save(edited)
+    subprocess.run(
+        [sys.executable, "-m", "xlcomp", "refresh", str(edited), "-o", str(out)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    ws = openpyxl.load_workbook(out, data_only=True)["Offer"]
+    (row,) = [c.row for c in ws["A"] if c.value == "Bonus"]
+    required = "#XLCOMP! value: is required (the cell is empty)"
+    assert ws[f"F{row}"].value == required  # percentile
+    assert ws[f"G{row}"].value == required  # compa-ratio

@@ -248,8 +248,8 @@ def _flat(value: Any) -> list[Any]:
 
 
 def _call(name: str, args: list[Any]) -> Any:
-    if hasattr(functions, name) and name in functions.__all__:
-        fn = getattr(functions, name)
+    if name in functions.FUNCTIONS:
+        fn = functions.FUNCTIONS[name]
         return fn(*args)
     if name == "SUM":
         return sum(v for a in args for v in _flat(a) if isinstance(v, int | float))
@@ -259,6 +259,8 @@ def _call(name: str, args: list[Any]) -> Any:
         return _text(args[0]).replace(_text(args[1]), _text(args[2]))
     if name == "IF":
         return args[1] if _scalar(args[0]) else (args[2] if len(args) > 2 else False)
+    if name == "ISBLANK":  # an empty cell (a formula's "" is not blank)
+        return _scalar(args[0]) is None
     if name == "COUNTA":
         return float(sum(v not in (None, "") for v in _flat(args[0])))
     raise AssertionError(f"the evaluator does not know {name}")

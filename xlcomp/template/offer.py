@@ -127,10 +127,12 @@ def _band_table(book: Book, ws: Worksheet) -> None:
     styles.restyle(ws[f"A{BAND_ROW}"], alignment=dict(horizontal="left"))
     first, last = BAND_ROW + 1, BAND_ROW + 4
     components = ["Base", "Equity", "Bonus", "TC"]
+    # An empty input stays empty here ("" rather than Excel's 0), so the percentile and
+    # compa-ratio of a component left blank say it is required instead of computing one.
     values = [
-        "=offer_base",
-        "=offer_equity",
-        "=offer_bonus_pct",
+        '=IF(ISBLANK(offer_base),"",offer_base)',
+        '=IF(ISBLANK(offer_equity),"",offer_equity)',
+        '=IF(ISBLANK(offer_bonus_pct),"",offer_bonus_pct)',
         "=TOTALCOMP(offer_base,offer_equity,offer_bonus_pct,offer_signon)",
     ]
     row_fmts = [money, money, styles.PERCENT_1, money]

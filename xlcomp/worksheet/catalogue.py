@@ -28,7 +28,6 @@ header row, read once per content; the parameter's name says which: bands or lev
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -67,7 +66,15 @@ element; ``rows`` for a whole-call result of one row per item (CHECKBANDS)."""
 CATEGORY = "xlcomp"
 """The Function Wizard category of every function."""
 
-REQUIRED: Any = inspect.Parameter.empty
+
+class _Required:
+    """The type of :data:`REQUIRED`."""
+
+    def __repr__(self) -> str:
+        return "REQUIRED"
+
+
+REQUIRED: Any = _Required()
 """The default of a parameter that may not be left out."""
 
 

@@ -135,8 +135,10 @@ READERS: dict[str, Callable[[object, str], Any]] = {
 }
 """The reader of each argument kind (a choice's is made by :func:`read_choice`)."""
 
-FAST_KINDS = {"money": "money", "rate": "rate", "signon": "money"}
-"""Kinds whose plain floats read as themselves (money: finite; rates: 0 to 1)."""
+FAST_KINDS = {"money": "money", "rate": "rate", "signon": "money", "band_value": "money"}
+"""Kinds whose plain floats read as themselves (money: finite; rates: 0 to 1). A band's
+value is read again by its component's kind, where a finite float is money and a float
+from 0 to 1 a rate, each as itself."""
 
 
 @dataclass(frozen=True, slots=True)

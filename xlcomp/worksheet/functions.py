@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 import inspect
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from xlcomp.worksheet.broadcast import broadcast
@@ -72,27 +72,38 @@ def worksheet_function(spec: Function) -> Callable[..., Any]:
     params = tuple(cell_param(spec.params[i]) for i in cells)
     multi = _MULTI.get(spec.result)
 
+    row_positions = [cells.index(i) for i in rows]
+    whole = spec.result == "rows"
+    compute, vector = spec.compute, spec.vector
+
     def call(*args: object, **kwargs: object) -> Any:
-        if kwargs or len(args) != n:
+        if kwargs or len(args) > n:
             try:
                 bound = signature.bind(*args, **kwargs)
             except TypeError as exc:
                 return f"{ERROR_PREFIX}{spec.name}: {exc}"
             args = tuple(bound.arguments.get(p.name) for p in spec.params)
-        if spec.result == "rows":
-            return spec.compute(*args)
-        parsed = []
-        for i, kind in tables:
-            table = table_of(kind, args[i])
-            if isinstance(table, str):
-                return table
-            parsed.append(table)
-        values = [args[i] for i in cells]
-        for i in rows:
-            values[cells.index(i)] = _as_row(args[i])
-        fn = functools.partial(spec.compute, *parsed) if parsed else spec.compute
+        elif len(args) < n:
+            args = args + (None,) * (n - len(args))  # left out: empty cells
+        if whole:
+            return compute(*args)
+        fn = compute
+        values: Sequence[object] = args
+        if tables:
+            parsed = []
+            for i, kind in tables:
+                table = table_of(kind, args[i])
+                if isinstance(table, str):
+                    return table
+                parsed.append(table)
+            fn = functools.partial(compute, *parsed)
+            values = [args[i] for i in cells]
+        if row_positions:
+            values = list(values)
+            for k in row_positions:
+                values[k] = _as_row(values[k])
         try:
-            return broadcast(fn, params, values, multi=multi, vector=spec.vector)
+            return broadcast(fn, params, values, multi=multi, vector=vector)
         except Exception as exc:  # a bug of ours: still one line, never a traceback
             return error_text(exc)
 

@@ -1,9 +1,10 @@
 """Which Python function computes each function name found in a formula.
 
-Native Excel functions come from the ``formulas`` package (its implementations follow
-Excel's semantics: ROUND halves away from zero, SUM skips text in ranges, errors
-propagate). Its modules are imported only when a workbook uses a name they hold: the
-statistics module alone pulls in scipy and costs most of a second.
+Native Excel functions come from :mod:`xlcomp.refresh.excel` where ``formulas`` gives
+answers Excel does not (criteria, numbers stored as text, 15-digit rounding, TEXT,
+dates), and from the ``formulas`` package for the rest. Its modules are imported only
+when a workbook uses a name they hold: the statistics module alone pulls in scipy and
+costs most of a second.
 
 Our worksheet functions (the catalogue's, as ``xlcomp.udfs`` calls them) are matched
 case-insensitively, with or without the ``_xludf.`` prefix Excel writes for functions
@@ -48,7 +49,12 @@ def native(name: str) -> Callable[..., Any] | None:
     """formulas' implementation of Excel function ``name``, or None if it has none."""
     from formulas.functions import not_implemented
 
+    from xlcomp.refresh.excel import FUNCTIONS
+
     up = name.upper()
+    own = FUNCTIONS.get(bare_name(up))
+    if own is not None:
+        return own
     candidates = (up, bare_name(up), "_XLFN." + bare_name(up))
     for modules in (_CHEAP, _COSTLY):
         _load(modules)

@@ -228,6 +228,7 @@ def COUNTERTARGET(
 @xw.arg("offer_equity", ndim=2, doc="Optional offered annual equity (default: the band min)")
 @xw.arg("offer_bonus_pct", ndim=2, doc="Optional offered bonus rate (default: the band min)")
 @xw.arg("company", ndim=2, doc=_COMPANY_DOC)
+@xw.arg("offer_signon", ndim=2, doc="Optional sign-on already offered, kept in the ask (default 0)")
 def COUNTERSPLIT(
     target_tc: Any,
     region: Any,
@@ -237,10 +238,19 @@ def COUNTERSPLIT(
     offer_equity: Any = None,
     offer_bonus_pct: Any = None,
     company: Any = None,
+    offer_signon: Any = None,
 ) -> Any:
-    """Spills a column: base, equity, bonus rate and sign-on that reach a target TC."""
+    """Spills a column: base, equity, bonus rate and sign-on (offered one kept) reaching a TC."""
     return _ws.COUNTERSPLIT(
-        target_tc, region, level, bands, offer_base, offer_equity, offer_bonus_pct, company
+        target_tc,
+        region,
+        level,
+        bands,
+        offer_base,
+        offer_equity,
+        offer_bonus_pct,
+        company,
+        offer_signon,
     )
 
 

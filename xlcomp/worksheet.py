@@ -1063,6 +1063,7 @@ _COUNTERSPLIT = (
     money("offer_equity", None, False),
     rate("offer_bonus_pct", None, False),
     text("company", None, False),
+    money("offer_signon", 0.0, False),
 )
 
 
@@ -1075,8 +1076,13 @@ def COUNTERSPLIT(
     offer_equity: object = None,
     offer_bonus_pct: object = None,
     company: object = None,
+    offer_signon: object = None,
 ) -> Any:
-    """Base, equity, bonus and sign-on that reach a target TC, as a column."""
+    """Base, equity, bonus and sign-on that reach a target TC, as a column.
+
+    The ask is in round numbers and keeps the offered sign-on; TOTALCOMP of the column
+    reaches ``target_tc``, at most one rounding step above (:func:`counter_split`).
+    """
     parsed = _table("bands", bands)
     if isinstance(parsed, str):
         return parsed
@@ -1089,6 +1095,7 @@ def COUNTERSPLIT(
         equity: float | None,
         bonus: float | None,
         company: str | None,
+        signon: float,
     ) -> list[float]:
         try:
             base_band, equity_band, bonus_band = (
@@ -1099,14 +1106,23 @@ def COUNTERSPLIT(
                 raise
             raise InputError("bands", exc.message) from None
         split = _counter.counter_split(
-            target, base_band, equity_band, bonus_band, base, equity, bonus
+            target, base_band, equity_band, bonus_band, base, equity, bonus, signon
         )
         return [split.base, split.equity, split.bonus_pct, split.signon]
 
     return broadcast(
         one,
         _COUNTERSPLIT,
-        (target_tc, region, level, offer_base, offer_equity, offer_bonus_pct, company),
+        (
+            target_tc,
+            region,
+            level,
+            offer_base,
+            offer_equity,
+            offer_bonus_pct,
+            company,
+            offer_signon,
+        ),
         multi="column",
     )
 

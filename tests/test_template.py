@@ -271,7 +271,7 @@ def _destination(wb: Workbook, name: str) -> list[tuple[str, str]]:
         ("offer_tc", '"$"#,##0'),
         ("private_floor", '"$"#,##0'),
         ("private_uplift", "0%"),
-        ("private_split_bonus_pct", "0%"),
+        ("private_split_bonus_pct", "0.0%"),  # half points show: 14.5%
     ],
     ids=lambda v: v if isinstance(v, str) and not v.startswith(('"', "0")) else "",
 )

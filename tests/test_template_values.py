@@ -1,7 +1,7 @@
 """The template's formulas, evaluated with our functions, give the guide's numbers.
 
 A small evaluator (enough for the template's own formulas: references, defined names,
-table references, our functions and SUM, MAX, LEN, SUBSTITUTE, IF, COUNTA,
+table references, our functions and SUM, MAX, LEN, LEFT, SUBSTITUTE, IF, COUNTA,
 ``+ - * / & =``)
 runs the Offer, Compare and Checks sheets through :mod:`xlcomp.worksheet`, the same
 functions Excel calls. Each expected number is worked out by hand from the guide.
@@ -256,6 +256,8 @@ def _call(name: str, args: list[Any]) -> Any:
         return sum(v for a in args for v in _flat(a) if isinstance(v, int | float))
     if name == "MAX":
         return max(_num(v) for a in args for v in _flat(a) if v not in (None, ""))
+    if name == "LEFT":
+        return _text(args[0])[: int(_num(args[1]))]
     if name == "LEN":
         return float(len(_text(args[0])))
     if name == "SUBSTITUTE":

@@ -174,12 +174,15 @@ def _band_table(book: Book, ws: Worksheet) -> None:
         styles.OUTPUT,
         [styles.RATIO],
     )
+    # The note, or the whole of the lookup's error when the bands lack the offer's key
+    # (the cells above are too narrow to show it).
     layout.note(
         ws,
         last + 1,
-        "Percentile: 0 is the band's min, 100 its max, above 100 above the band. "
-        "Compa-ratio: 1.00 is the band's mid. TC is total comp: base + equity + bonus "
-        "+ sign-on spread over four years, against the published tc band.",
+        f'=IF(LEFT(C{first},8)="#XLCOMP!",C{first},"Percentile: 0 is the band\'s min, 100 '
+        "its max, above 100 above the band. Compa-ratio: 1.00 is the band's mid. TC is "
+        "total comp: base + equity + bonus + sign-on spread over four years, against the "
+        'published tc band.")',
         widths=WIDTHS,
     )
 
@@ -323,7 +326,7 @@ def _counter(book: Book, ws: Worksheet) -> None:
     split = [
         ("Base", "base", money),
         ("Equity per year", "equity", money),
-        ("Bonus", "bonus_pct", styles.PERCENT),
+        ("Bonus", "bonus_pct", styles.PERCENT_1),  # half points: 14.5%
         ("Sign-on (one payment)", "signon", money),
     ]
     for i, (label, _, _) in enumerate(split):
@@ -371,8 +374,10 @@ def _script(book: Book, ws: Worksheet) -> None:
     styles.put(
         ws,
         coord,
-        "=COUNTERSCRIPT(private_competing_tc,private_split_base,private_split_equity,"
-        "private_split_bonus_pct,private_floor,private_split_signon,offer_company)",
+        # The split's own error when it has one, not an error about an error.
+        '=IF(LEFT(private_split_base,8)="#XLCOMP!",private_split_base,'
+        "COUNTERSCRIPT(private_competing_tc,private_split_base,private_split_equity,"
+        "private_split_bonus_pct,private_floor,private_split_signon,offer_company))",
         styles.PRIVATE_OUTPUT,
         wrap=True,
     )
@@ -422,7 +427,7 @@ def write_offer(book: Book) -> Worksheet:
     layout.note(
         ws,
         2,
-        '="Change the peach cells; the grey cells are computed by xlcomp\'s functions '
+        "=\"Change the peach cells; the grey cells are computed by xlcomp's functions "
         '(the Guide sheet says how to turn them on). Now: "&offer_level&" in "'
         '&offer_region&IF(offer_company="",""," at "&offer_company)&"."',
         widths=WIDTHS,

@@ -116,7 +116,8 @@ def scenario_lines(guide: GuideData) -> list[tuple[str, list[Line]]]:
         if s.company and e.company.casefold() != s.company.casefold()
     ]
     # The script asks for the counter split, as the template's does.
-    script = ws.COUNTERSCRIPT(s.competing_tc, *split[:3], s.floor, split[3], s.company)
+    base, equity, bonus, signon = split
+    script = ws.COUNTERSCRIPT(s.competing_tc, base, equity, bonus, s.floor, signon, s.company)
     checks = ws.CHECKBANDS(bands)
     check_lines = (
         [Line("CHECKBANDS", checks)]

@@ -146,6 +146,27 @@ def _check(got: object, exp: object) -> None:
     assert got == (pytest.approx(exp) if isinstance(exp, int | float) else exp)
 
 
+def test_seattle_persona_can_be_shared(seattle: openpyxl.Workbook, tmp_path: Path) -> None:
+    """No example number on the Compare sheet collides with the persona's public inputs.
+
+    (``xlcomp share`` refuses a copy where a private value is also typed in a public
+    cell: the startup example's base was once 210,000, the persona's offered base.)
+    """
+    src = write_template(load_guide(), tmp_path / "negotiation.xlsx")
+    wb = openpyxl.load_workbook(src)
+    for name, value in SEATTLE.items():
+        _cell(wb, name).value = value
+    typed = tmp_path / "typed.xlsx"
+    wb.save(typed)
+    proc = subprocess.run(
+        [sys.executable, "-m", "xlcomp", "share", str(typed), "-o", str(tmp_path / "s.xlsx")],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert proc.returncode == 0, proc.stderr
+
+
 @pytest.mark.parametrize(("name", "exp"), SEATTLE_VALUES, ids=[n for n, _ in SEATTLE_VALUES])
 def test_seattle_persona(seattle: openpyxl.Workbook, name: str, exp: object) -> None:
     """Split, script and verdict of the Seattle persona, worked by hand."""

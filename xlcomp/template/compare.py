@@ -66,7 +66,7 @@ def competing_example(tc: float, company: str) -> Example:
     return Example("Competing offer 1", company, base, 0.15, 0, equity * 4, 1.0, 0, 0)
 
 
-STARTUP = Example("Competing offer 2", "A startup", 210_000, 0.10, 20_000, 60_000, 4.0, 1.0, 0.50)
+STARTUP = Example("Competing offer 2", "A startup", 212_000, 0.10, 20_000, 60_000, 4.0, 1.0, 0.50)
 CURRENT = Example("Current job", "Current employer", 190_000, 0.10, 0, 800, 150.0, 0, 0)
 
 INPUT_ROWS = [

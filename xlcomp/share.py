@@ -36,10 +36,10 @@ from typing import Any
 
 from xlcomp.core.script import format_money
 from xlcomp.errors import WorkbookError
-from xlcomp.ooxml import Package, open_workbook, write_package
+from xlcomp.ooxml import NS_MAIN, Package, open_workbook, write_package
 from xlcomp.refresh import DependencyGraph, Failure, dependency_graph, recalculate, store_values
 from xlcomp.refresh import parser as fx
-from xlcomp.refresh.book import NS_MAIN, Book, Sheet, parse_xml, read_book, split_range
+from xlcomp.refresh.book import Book, Sheet, parse_xml, read_book, split_range
 from xlcomp.refresh.parser import cell_name
 from xlcomp.refresh.patch import apply_edits
 from xlcomp.refresh.values import EMPTY, XlError
@@ -541,7 +541,12 @@ def share_workbook(
     src, out = Path(src), Path(out)
     when = (now or dt.datetime.now(dt.UTC)).strftime("%Y-%m-%d %H:%M UTC")
     pkg = open_workbook(src)
-    refresh = recalculate(pkg)
+    try:
+        refresh = recalculate(pkg)
+    except WorkbookError as exc:
+        if str(src) in str(exc):
+            raise
+        raise type(exc)(f"{src}: {exc}") from None
     store_values(refresh)
     pkg.path = out
     book = read_book(pkg)  # the parts now hold the recalculated values

@@ -54,7 +54,7 @@ WORKED = [
     ("REGIONADJUST", "→ 215,441.86"),
     ("LEVELMAP", "→ “L5”"),
     ("COUNTERTARGET", "→ spills 340,725; 309,750; 295,000"),
-    ("COUNTERSPLIT", "→ spills 226,220"),
+    ("COUNTERSPLIT", "→ spills 227,000; 75,000; 0.13; 0"),
     ("OFFERVERDICT", "→ “accept”"),
     ("COUNTERSCRIPT", "→ “I'm excited about this role. My current competing offer is"),
     ("CHECKBANDS", "→ spills 3 rows"),

@@ -18,6 +18,9 @@ from xlcomp.worksheet.catalogue import BY_NAME, NAMES
 
 SHEET = "Guide"
 WIDTHS = {"A": 28, "B": 58, "C": 58}
+SHARE_NOTE_PLACEHOLDER = "A copy made by xlcomp share says here what it removed, and when."
+SHARE_NOTE_LINES = 4
+"""Lines of text the cell kept for xlcomp share's note (``share_note``) has room for."""
 
 SHEETS = [
     ("Guide", "This page: how the workbook works and where its numbers come from."),
@@ -214,5 +217,11 @@ def write_guide(book: Book) -> Worksheet:
         "C",
         widths=WIDTHS,
     )
-    styles.print_setup(ws, area=f"A1:C{w.row}", fit_height=1)
+    # A wrapped cell on the page for the note xlcomp share writes (share_note).
+    note_row = w.row + 2
+    styles.put(ws, f"A{note_row}", SHARE_NOTE_PLACEHOLDER, styles.NOTE)
+    ws.merge_cells(f"A{note_row}:C{note_row}")
+    ws.row_dimensions[note_row].height = 15 * SHARE_NOTE_LINES
+    book.name("share_note", ws.title, f"A{note_row}")
+    styles.print_setup(ws, area=f"A1:C{note_row}", fit_height=1)
     return ws

@@ -6,8 +6,9 @@ dates), and from the ``formulas`` package for the rest. Its modules are imported
 when a workbook uses a name they hold: the statistics module alone pulls in scipy and
 costs most of a second.
 
-Our worksheet functions (``xlcomp.udfs.__all__``) are matched case-insensitively, with or
-without the ``_xludf.`` prefix Excel writes for functions it does not know.
+Our worksheet functions (the catalogue's, as ``xlcomp.udfs`` calls them) are matched
+case-insensitively, with or without the ``_xludf.`` prefix Excel writes for functions
+it does not know.
 """
 
 from __future__ import annotations
@@ -72,14 +73,14 @@ def native(name: str) -> Callable[..., Any] | None:
 
 
 def default_udfs() -> dict[str, Callable[..., Any]]:
-    """Our worksheet functions by upper-case name (empty if ``xlcomp.udfs`` is missing)."""
-    try:
-        mod = importlib.import_module("xlcomp.udfs")
-    except ModuleNotFoundError as exc:
-        if exc.name not in ("xlcomp.udfs",):
-            raise
-        return {}
-    return {n.upper(): getattr(mod, n) for n in getattr(mod, "__all__", [])}
+    """Our worksheet functions by upper-case name, from the catalogue.
+
+    These are the functions the xlwings face (``xlcomp.udfs``) calls, so Excel and the
+    engine compute the same numbers; they need no xlwings.
+    """
+    from xlcomp.worksheet.functions import FUNCTIONS
+
+    return dict(FUNCTIONS)
 
 
 def udf_lookup(udfs: Mapping[str, Callable[..., Any]], name: str) -> Callable[..., Any] | None:

@@ -420,9 +420,20 @@ def _negative_zero(formula: str, ours: Any, theirs: Any) -> bool:
     return (
         isinstance(ours, str)
         and isinstance(theirs, str)
-        and ours.replace("-", "", 1) == theirs
-        and not re.search("[1-9]", theirs)
+        and re.sub(r"-(?=0(?:\.0*)?(?!\d))", "", ours) == theirs
     )
+
+
+_TEXT_ORDER = re.compile(r"(?:TEXT|LEFT|RIGHT|MID|UPPER|LOWER|TRIM|CONCATENATE)\(|&")
+
+
+def _text_order(formula: str, ours: Any, theirs: Any) -> bool:
+    # Ordering texts with punctuation or spaces ("0.00"<"0:00"): LibreOffice uses ICU's
+    # collation, Excel its locale's sort order; refresh compares code points,
+    # case-insensitively. Only formulas ordering texts (< or > between text results).
+    bare = re.sub(r'"(?:[^"]|"")*"', '""', formula)
+    ordering = re.search(r"\)(?:<|>|<=|>=)\(?(?:TEXT|LEFT|RIGHT|MID|UPPER|LOWER|TRIM|\()", bare)
+    return ordering is not None and _TEXT_ORDER.search(bare) is not None
 
 
 def _ifs_after_blank_criteria(formula: str, ours: Any, theirs: Any) -> bool:
@@ -432,6 +443,7 @@ def _ifs_after_blank_criteria(formula: str, ours: Any, theirs: Any) -> bool:
 
 
 KNOWN_DIFFERENCES: dict[str, Callable[[str, Any, Any], bool]] = {
+    "order of punctuation in text comparisons": _text_order,
     'LibreOffice ...IFS after a "" criteria': _ifs_after_blank_criteria,
     'TEXT(-0.4,"0") is "-0" in Excel': _negative_zero,
     "typed text number in SUM-family arguments": _sum_typed_text,

@@ -14,8 +14,8 @@ import sys
 from collections.abc import Sequence
 
 from xlcomp.errors import XlcompError
-from xlcomp.ooxml.package import write_package
 from xlcomp.ooxml.opc import content_type_of, content_types, is_xml_part
+from xlcomp.ooxml.package import write_package
 from xlcomp.ooxml.workbook import open_workbook
 from xlcomp.ooxml.xml import parse
 

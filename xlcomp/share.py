@@ -289,6 +289,10 @@ class Analysis:
     derived: set[CellKey]
     ours: set[CellKey]
     values: dict[CellKey, Any]
+    precedents: dict[CellKey, list[tuple[int, int, int, int, int]]] = field(
+        default_factory=dict
+    )
+    """The rectangles (sheet, r1, c1, r2, c2) each formula cell reads."""
 
 
 def analyse(pkg: Package, *, book: Book | None = None, extra: Iterable[CellKey] = ()) -> Analysis:
@@ -314,6 +318,7 @@ def analyse(pkg: Package, *, book: Book | None = None, extra: Iterable[CellKey] 
         by_sheet.setdefault(s, []).append((r, c))
     derived: set[CellKey] = set()
     ours: set[CellKey] = set()
+    precedents: dict[CellKey, list[tuple[int, int, int, int, int]]] = {}
 
     def covers(fc_spill: tuple[int, int, int, int] | None, s: int, r: int, c: int) -> set[CellKey]:
         if fc_spill is None:
@@ -361,11 +366,10 @@ def analyse(pkg: Package, *, book: Book | None = None, extra: Iterable[CellKey] 
             taint(keys)  # cannot be analysed: treat as derived
             continue
         hit = False
-        for spec in fc.compiled.refs:
-            box = spec(fc.row, fc.col)
-            if box is None:
-                continue
-            s, r1, c1, r2, c2 = box
+        boxes = [b for b in (spec(fc.row, fc.col) for spec in fc.compiled.refs) if b is not None]
+        for key in keys:
+            precedents[key] = boxes
+        for s, r1, c1, r2, c2 in boxes:
             if any(r1 <= r <= r2 and c1 <= c <= c2 for r, c in by_sheet.get(s, ())):
                 hit = True
                 break
@@ -382,7 +386,7 @@ def analyse(pkg: Package, *, book: Book | None = None, extra: Iterable[CellKey] 
         for (r, c), v in byrc.items()
         if (s, r, c) in tainted
     }
-    return Analysis(private, derived, ours, values)
+    return Analysis(private, derived, ours, values, precedents)
 
 
 # --- rewriting sheets ----------------------------------------------------------------
@@ -614,16 +618,8 @@ def _strip_strings(formula: str) -> str:
     return _SHEET_QUOTED.sub(" ", formula)
 
 
-def _coincidences(
-    book: Book, secrets: Secrets, values: dict[CellKey, Any], empty: set[CellKey]
-) -> list[tuple[CellKey, str]]:
+def _coincidences(book: Book, secrets: Secrets, empty: set[CellKey]) -> list[tuple[CellKey, str]]:
     """Kept cells whose whole value equals a removed value: (cell, the removed cell)."""
-    by_number: dict[float, str] = {}
-    for key, v in values.items():
-        if isinstance(v, bool) or not isinstance(v, int | float):
-            continue
-        if significant_digits(float(v)) >= 2:
-            by_number.setdefault(float(v), _label(book, key))
     out = []
     for sheet in book.sheets:
         for (r, c), cell in sheet.cells.items():
@@ -631,14 +627,15 @@ def _coincidences(
             if key in empty:
                 continue
             v = cell.value
+            source = None
             if isinstance(v, bool):
                 continue
-            if isinstance(v, int | float) and float(v) in by_number:
-                out.append((key, by_number[float(v)]))
+            if isinstance(v, int | float):
+                source = secrets.number_source(float(v))
             elif isinstance(v, str) and v.strip():
                 source = secrets.is_word(v)
-                if source is not None:
-                    out.append((key, source))
+            if source is not None:
+                out.append((key, source))
     return out
 
 
@@ -748,10 +745,12 @@ def _scan_sheet_stream(data: bytes, approved: Secrets, secrets: Secrets) -> Hit 
 
 def _own_places(el: Any) -> Iterable[tuple[str, bool]]:
     """The texts of one element itself (not its children): attributes, text, tail."""
-    from xlcomp.ooxml.scan import LAYOUT_ATTRIBUTES, TEXT_CONTAINERS
+    from xlcomp.ooxml.scan import LAYOUT_ATTRIBUTES, LAYOUT_ELEMENTS, TEXT_CONTAINERS
 
+    layout = el.tag.rsplit("}", 1)[-1] in LAYOUT_ELEMENTS
     for name, value in el.attrib.items():
-        if name.rsplit("}", 1)[-1] not in LAYOUT_ATTRIBUTES and value:
+        local = name.rsplit("}", 1)[-1]
+        if local not in LAYOUT_ATTRIBUTES and value and not (layout and local == "val"):
             yield value, False
     if el.text and el.text.strip():
         yield el.text, el.tag.endswith("}t")
@@ -830,14 +829,61 @@ def _fill_counts(report: ShareReport, book: Book, found: Analysis, formulas: set
     report.derived = [_label(book, k) for k in sorted(computed)]
 
 
+def _public_copies(
+    book: Book, found: Analysis, empty: set[CellKey], formulas: set[CellKey]
+) -> set[CellKey]:
+    """Emptied formula cells whose value is a copy of a kept cell they read (directly or
+    through other formulas): ``Compare!B16`` showing the public offer's equity. Their
+    value is public already; it is not looked for in the copy."""
+    kept_by_value: dict[Any, list[CellKey]] = {}
+    for sheet in book.sheets:
+        for (r, c), cell in sheet.cells.items():
+            key = (sheet.index, r, c)
+            v = cell.value
+            if key in empty or isinstance(v, bool) or v is EMPTY or v is None:
+                continue
+            if isinstance(v, int | float | str):
+                kept_by_value.setdefault(v, []).append(key)
+    copies: set[CellKey] = set()
+    for key, v in found.values.items():
+        if key not in formulas or isinstance(v, bool) or v not in kept_by_value:
+            continue
+        candidates = kept_by_value[v]
+        if any(k in formulas for k in candidates):
+            copies.add(key)  # the open copy computes the same value from public cells
+            continue
+        seen: set[tuple[int, int, int, int, int]] = set()
+        todo = list(found.precedents.get(key, ()))
+        while todo and len(seen) < 10_000:
+            box = todo.pop()
+            if box in seen:
+                continue
+            seen.add(box)
+            s, r1, c1, r2, c2 = box
+            if any(k[0] == s and r1 <= k[1] <= r2 and c1 <= k[2] <= c2 for k in candidates):
+                copies.add(key)
+                break
+            for other, boxes in found.precedents.items():
+                if other[0] == s and r1 <= other[1] <= r2 and c1 <= other[2] <= c2:
+                    todo.extend(boxes)
+    return copies
+
+
 def _secret_values(
-    book: Book, found: Analysis, constants: dict[str, Any], extra: dict[CellKey, Any]
+    book: Book,
+    found: Analysis,
+    constants: dict[str, Any],
+    extra: dict[CellKey, Any],
+    copies: set[CellKey],
+    formulas: set[CellKey],
 ) -> dict[str, Any]:
     """Removed values by where they came from: private inputs (any value), derived cells
     (numbers of three digits or more, and texts that are sentences), private constants."""
     values: dict[str, Any] = dict(constants)
     for key, v in {**found.values, **extra}.items():
-        if key in found.private or key in extra:
+        if key in copies:
+            continue
+        if (key in found.private and key not in formulas) or key in extra:
             values[_label(book, key)] = v
         elif isinstance(v, int | float) and not isinstance(v, bool):
             if significant_digits(float(v)) >= 3:
@@ -878,49 +924,44 @@ def _share(
     pivot_cells = _pivot_outputs(pkg, book, pivots)
 
     # Private cells, their closure, and cells quoting a removed value, to a fixed point.
+    # A removed value that a kept cell merely equals (a coincidence) is public already:
+    # it is warned about, not looked for in text.
     constants = private_constants(book)
     extra: set[CellKey] = set()
     for _ in range(4):
         found = analyse(pkg, book=book, extra=extra)
+        empty = found.private | found.derived | pivot_cells
         pivot_values = {
             k: v for k, v in _cell_values(book, pivot_cells).items() if k not in found.values
         }
-        secrets = Secrets(_secret_values(book, found, constants, pivot_values))
-        quoting = _quoting_cells(
-            book, secrets, found.private | found.derived | pivot_cells, masters
-        )
+        copies = _public_copies(book, found, empty, formulas)
+        removed = _secret_values(book, found, constants, pivot_values, copies, formulas)
+        secrets = Secrets(removed)
+        by_source: dict[str, list[CellKey]] = {}
+        for key, source in _coincidences(book, secrets, empty):
+            by_source.setdefault(source, []).append(key)
+        public = {_value_key(removed[src]) for src in by_source}
+        approved = Secrets({k: v for k, v in removed.items() if _value_key(v) not in public})
+        quoting = _quoting_cells(book, approved, empty, masters)
         if not quoting.keys() - extra:
             break
         extra |= quoting.keys()
     _fill_counts(report, book, found, formulas)
-    empty = found.private | found.derived | pivot_cells
     freeze = found.ours - empty
     report.frozen = len({k for k in freeze if k in formulas})
-    values = {**found.values, **_cell_values(book, pivot_cells)}
 
-    # Coincidences: kept cells merely equal to a removed value.
-    approved_values: dict[str, Any] = {}
-    for key, source in _coincidences(book, secrets, values, empty):
-        v = next(
-            (c.value for sh in book.sheets if sh.index == key[0] for c in [sh.cells[key[1:]]]),
-            None,
-        )
+    for source, keys in by_source.items():
+        v = removed[source]
+        shown = ", ".join(_label(book, k) for k in keys[:4])
+        more = f" (+{len(keys) - 4} more)" if len(keys) > 4 else ""
         message = (
-            f"{_label(book, key)} holds {v!r}, the value of {source}, which was removed; it "
-            "is kept as it has no formula path to a private cell (mark it private if it "
-            "should go)"
+            f"{source} was removed but its value {v!r} is also in {shown}{more}, kept: "
+            "no formula path to a private cell (mark it private if it should go)"
         )
         if strict:
             raise ShareRefusedError(f"{refuse}: {message}")
         report.warnings.append(message)
-        approved_values[f"coincidence {_label(book, key)}"] = v
-    approved = Secrets(
-        {
-            k: v
-            for k, v in _secret_values(book, found, constants, {}).items()
-            if v not in approved_values.values()
-        }
-    )
+    secrets = approved
 
     # Cells.
     dropped_ss = _rewrite_sheets(pkg, book, empty, freeze, masters)
@@ -982,6 +1023,15 @@ def _share(
         )
     write_package(pkg, out)
     return report
+
+
+def _value_key(v: Any) -> Any:
+    """A removed value as coincidences compare it: numbers as floats, text folded."""
+    if isinstance(v, str):
+        return " ".join(v.split()).casefold()
+    if isinstance(v, int | float) and not isinstance(v, bool):
+        return float(v)
+    return v
 
 
 def _cell_values(book: Book, cells: set[CellKey]) -> dict[CellKey, Any]:

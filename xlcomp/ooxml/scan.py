@@ -179,6 +179,15 @@ class Secrets:
         """Removed numbers and texts in ``text``."""
         return self.number_hits(text, human=human) + self.word_hits(text)
 
+    def number_source(self, value: float) -> str | None:
+        """The source of the removed number equal to ``value`` (to 1e-9), if any."""
+        x = abs(float(value))
+        slack = 1e-9 * max(x, 1.0)
+        i = bisect.bisect_left(self._keys, x - slack)
+        if i < len(self._keys) and self._keys[i] <= x + slack:
+            return self._sources[i]
+        return None
+
     def is_word(self, text: str) -> str | None:
         """The source of the removed text equal to the whole of ``text``, if any."""
         return self._words.get(" ".join(text.split()).casefold())
@@ -339,6 +348,27 @@ LAYOUT_ATTRIBUTES = frozenset(
 )
 """Attributes that hold layout, references or ids, never a value a person typed."""
 
+LAYOUT_ELEMENTS = frozenset(
+    {
+        "tint", "shade", "comp", "inv", "gray", "alpha", "alphaOff", "alphaMod", "hue",
+        "hueOff", "hueMod", "sat", "satOff", "satMod", "lum", "lumOff", "lumMod", "red",
+        "redOff", "redMod", "green", "greenOff", "greenMod", "blue", "blueOff", "blueMod",
+        "gamma", "invGamma", "srgbClr", "sysClr", "schemeClr", "prstClr", "scrgbClr",
+        "hslClr", "gs", "sz", "color", "bgColor", "fgColor", "family", "scheme", "charset",
+        "vertAlign", "u", "b", "i", "strike", "outline", "shadow", "condense", "extend",
+        "crossAx", "axId", "idx", "order", "orientation", "delete", "majorTickMark",
+        "minorTickMark", "tickLblPos", "crosses", "auto", "lblAlgn", "lblOffset", "noMultiLvlLbl",
+        "gapWidth", "overlap", "barDir", "grouping", "varyColors", "roundedCorners",
+        "style", "ptCount", "showLegendKey", "showVal", "showCatName", "showSerName",
+        "showPercent", "showBubbleSize", "legendPos", "overlay", "plotVisOnly", "dispBlanksAs",
+        "date1904", "lang", "firstSliceAng", "holeSize", "explosion", "smooth", "marker",
+        "symbol", "size", "bandFmts", "scatterStyle", "radarStyle", "wireframe",
+        "rotX", "rotY", "rAngAx", "perspective", "depthPercent", "hPercent", "thickness",
+        "prstDash", "headEnd", "tailEnd", "miter", "round", "bevel", "ln", "spPr",
+    }
+)
+"""Elements whose attributes are colours, sizes, flags or chart layout, never a value."""
+
 TEXT_CONTAINERS = frozenset({"si", "is", "text", "p", "textbox", "rich", "comment", "tx"})
 """Elements whose text runs read as one text (rich text, paragraphs, comments)."""
 
@@ -373,7 +403,10 @@ def iter_places(root: Any) -> Iterator[Place]:
             if el.text:  # a comment or processing instruction
                 yield Place(el, None, el.text, True)
             continue
+        layout = _local(el.tag) in LAYOUT_ELEMENTS
         for name, value in el.attrib.items():
+            if layout and _local(name) == "val":
+                continue
             local = _local(name)
             if local in LAYOUT_ATTRIBUTES or name.startswith("{http://www.w3.org/2000/xmlns"):
                 continue

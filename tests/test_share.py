@@ -186,7 +186,7 @@ def test_a_coincidence_shares_with_a_warning(
     out = tmp_path / "shared.xlsx"
     assert main(["share", str(src), "-o", str(out)]) == 0
     err = capsys.readouterr().err
-    assert "warning: Offer!B4 was removed but its value 387654 is also in Guide!C3" in err
+    assert "warning: Offer!B4 was removed but its value 387,654 is also in Guide!C3" in err
     shared = openpyxl.load_workbook(out)
     assert shared["Guide"]["C3"].value == COMPETING
     assert shared["Offer"]["B4"].value is None

@@ -955,7 +955,7 @@ def _share(
         shown = ", ".join(_label(book, k) for k in keys[:4])
         more = f" (+{len(keys) - 4} more)" if len(keys) > 4 else ""
         message = (
-            f"{source} was removed but its value {v!r} is also in {shown}{more}, kept: "
+            f"{source} was removed but its value {_show(v)} is also in {shown}{more}, kept: "
             "no formula path to a private cell (mark it private if it should go)"
         )
         if strict:
@@ -1023,6 +1023,13 @@ def _share(
         )
     write_package(pkg, out)
     return report
+
+
+def _show(v: Any) -> str:
+    """A value as the warning shows it: ``387,654``, ``0.15``, ``'Acme'``."""
+    if isinstance(v, int | float) and not isinstance(v, bool):
+        return f"{v:,.12g}"
+    return repr(v)
 
 
 def _value_key(v: Any) -> Any:

@@ -473,7 +473,7 @@ def leak_forms(value: Any, *, rounded: bool = True) -> list[str]:
         return []
     if isinstance(value, str):
         text = value.strip()
-        return [text] if text else []
+        return [text] if len(text) >= 12 else []
     if not isinstance(value, (int, float)) or abs(value) < 1000:
         return []
     v = float(value)

@@ -60,7 +60,7 @@ from xlcomp.ooxml.allowlist import (
     remove_dangling,
     scrub_tree,
 )
-from xlcomp.ooxml.opc import decode_part, rels_part_of
+from xlcomp.ooxml.opc import decode_part, rels_part_of, xml_encoding
 from xlcomp.ooxml.scan import Hit, Secrets, iter_places, parse_any, significant_digits
 from xlcomp.refresh import parser as fx
 from xlcomp.refresh import refresh_workbook
@@ -583,10 +583,17 @@ def _to_xlsx(pkg: Package, wb_part: str) -> bool:
 
 
 def _quoting_cells(
-    book: Book, secrets: Secrets, done: set[CellKey], masters: dict[tuple[int, int], str]
+    book: Book,
+    secrets: Secrets,
+    done: set[CellKey],
+    masters: dict[tuple[int, int], str],
+    text_secrets: Secrets | None = None,
 ) -> dict[CellKey, Hit]:
-    """Cells not yet emptied whose formula text or string value holds a removed value
-    (a whole string equal to a removed text is a coincidence, judged later)."""
+    """Cells not yet emptied whose formula text holds a removed value (``secrets``: a
+    constant typed into a formula is never a coincidence) or whose string value does
+    (``text_secrets``: a value public elsewhere by coincidence is not looked for; a whole
+    string equal to a removed text is a coincidence, judged later)."""
+    words = text_secrets if text_secrets is not None else secrets
     found: dict[CellKey, Hit] = {}
     for sheet in book.sheets:
         for (r, c), cell in sheet.cells.items():
@@ -600,9 +607,9 @@ def _quoting_cells(
             if text:
                 hits = secrets.number_hits(_strip_strings(text), human=False)
                 hits += [h for h in secrets.word_hits(text) if h.written.strip()]
-            whole = isinstance(cell.value, str) and secrets.is_word(cell.value) is not None
+            whole = isinstance(cell.value, str) and words.is_word(cell.value) is not None
             if not hits and isinstance(cell.value, str) and (not whole or cell.formula):
-                hits = secrets.hits(cell.value, human=True)
+                hits = words.hits(cell.value, human=True)
             if hits:
                 found[key] = hits[0]
     return found
@@ -920,6 +927,12 @@ def _share(
         raise ShareRefusedError(
             f"{refuse}: the workbook part {book.workbook_part} is not one xlcomp reads"
         )
+    for name, kind in parts.kept.items():
+        if kind not in ("image", "lite") and xml_encoding(pkg.parts[name]) != "utf-8":
+            root = parse_any(pkg.parts[name])
+            if root is None:
+                raise ShareRefusedError(f"{refuse}: {name} is not well-formed XML")
+            pkg.parts[name] = _serialise(root, pkg.parts[name])  # UTF-16 -> UTF-8
     pivots = [n for n, why in parts.dropped.items() if why.startswith("pivot table")]
     pivot_cells = _pivot_outputs(pkg, book, pivots)
 
@@ -942,7 +955,7 @@ def _share(
             by_source.setdefault(source, []).append(key)
         public = {_value_key(removed[src]) for src in by_source}
         approved = Secrets({k: v for k, v in removed.items() if _value_key(v) not in public})
-        quoting = _quoting_cells(book, approved, empty, masters)
+        quoting = _quoting_cells(book, secrets, empty, masters, approved)
         if not quoting.keys() - extra:
             break
         extra |= quoting.keys()
@@ -966,7 +979,10 @@ def _share(
     # Cells.
     dropped_ss = _rewrite_sheets(pkg, book, empty, freeze, masters)
 
-    # Parts: drop what is not on the allow-list.
+    # Parts: external links quoting a value go; drop what is not on the allow-list.
+    for name, kind in parts.kept.items():
+        if kind == "rels" and _scrub_external_targets(pkg, name, secrets):
+            report.scrubbed.append(name)
     report.dropped = dict(parts.dropped)
     gone_sheets = _drop_parts(pkg, book, parts.dropped, parts.kept)
     del gone_sheets
@@ -1039,6 +1055,23 @@ def _value_key(v: Any) -> Any:
     if isinstance(v, int | float) and not isinstance(v, bool):
         return float(v)
     return v
+
+
+def _scrub_external_targets(pkg: Package, name: str, secrets: Secrets) -> bool:
+    """Remove external relationships (hyperlinks, linked files) whose target quotes a
+    removed value; the elements that used them go as dangling references."""
+    root = parse_any(pkg.parts[name])
+    if root is None:
+        return False
+    changed = False
+    for rel in list(root):
+        target = rel.get("Target", "")
+        if rel.get("TargetMode") == "External" and secrets.hits(target, human=True):
+            root.remove(rel)
+            changed = True
+    if changed:
+        pkg.parts[name] = _serialise(root, pkg.parts[name])
+    return changed
 
 
 def _cell_values(book: Book, cells: set[CellKey]) -> dict[CellKey, Any]:

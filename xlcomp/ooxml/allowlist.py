@@ -482,6 +482,9 @@ def _fix(el: Any, attribute: str | None, kind: str, part: str, hits: list[Hit]) 
     if container is not None and kind not in ("workbook",):
         _blank_container(container)
         return
+    if local == "author" and attribute is None:  # comment authors: referenced by index
+        el.text = "Author"
+        return
     if kind in ("core", "app") and attribute is None:
         el.text = None
         return

@@ -173,12 +173,13 @@ def test_attack(case: Case, corpus: dict[str, tuple[Case, Path]], tmp_path: Path
 
 
 def test_strict_workbook_is_read(corpus: dict[str, tuple[Case, Path]], tmp_path: Path) -> None:
-    """The issue's Strict recipe: private cells are found (not everything kept)."""
+    """The issue's Strict recipe: private cells are found (not everything kept): B4, B7,
+    B8 by name, B5 by style; B9 and B10 computed from them."""
     _, src = corpus["strict-namespaces"]
     out = tmp_path / "shared.xlsx"
     proc = _share(src, out)
     assert proc.returncode == 0, proc.stderr
-    assert "3 private inputs and 2 cells computed from them emptied" in proc.stdout
+    assert "4 private inputs and 2 cells computed from them emptied" in proc.stdout
 
 
 def test_macro_workbook_is_shared_as_xlsx(
@@ -322,7 +323,7 @@ def test_forms_search_is_not_share_s(tmp_path: Path) -> None:
     """The search above finds what it must (a check of the checker)."""
     path = tmp_path / "x.zip"
     with zipfile.ZipFile(path, "w") as zf:
-        zf.writestr("a.xml", f"<r><t>$296,</t><t>417</t></r><x>{FLOOR / 1000:.1f}K</x>")
+        zf.writestr("a.xml", f"<r><t>$296,</t><t>417</t></r><x> {FLOOR / 1000:.1f}K</x>")
         zf.writestr("b.xml", "7.37%".encode("utf-16"))
         zf.writestr("c.xml", "quuxcorp")
     found = hits_in(path, PRIVATE_NUMBERS, {})

@@ -650,7 +650,12 @@ def _coincidences(book: Book, secrets: Secrets, empty: set[CellKey]) -> list[tup
 
 
 def _final_scan(
-    pkg: Package, kinds: dict[str, str], secrets: Secrets, approved: Secrets
+    pkg: Package,
+    kinds: dict[str, str],
+    secrets: Secrets,
+    approved: Secrets,
+    *,
+    note: str | None = None,
 ) -> list[str]:
     """Where a removed value is still written in the copy: ``'$296.4K' (the value of
     Offer!G5) in xl/drawings/drawing1.xml``, one per part."""
@@ -661,7 +666,7 @@ def _final_scan(
             continue
         data = pkg.parts[name]
         if kind == "worksheet":
-            hit = _scan_sheet_stream(data, approved, secrets)
+            hit = _scan_sheet_stream(data, approved, secrets, note)
         else:
             hit = _scan_part(data, kind, secrets, approved)
         if hit is not None and kind == "lite":
@@ -714,7 +719,9 @@ def _scan_part(data: bytes, kind: str, secrets: Secrets, approved: Secrets) -> H
     return None
 
 
-def _scan_sheet_stream(data: bytes, approved: Secrets, secrets: Secrets) -> Hit | None:
+def _scan_sheet_stream(
+    data: bytes, approved: Secrets, secrets: Secrets, note: str | None = None
+) -> Hit | None:
     """Scan a worksheet in bounded memory: cell values (``<v>``) were judged cell by cell,
     everything else (formulas, inline strings, headers, validations) is read here."""
     import io
@@ -740,6 +747,8 @@ def _scan_sheet_stream(data: bytes, approved: Secrets, secrets: Secrets) -> Hit 
                     while el.getprevious() is not None:
                         del el.getparent()[0]
                 continue
+            if note is not None and local in ("t", "is") and "".join(el.itertext()) == note:
+                continue  # share's own note: counts, ranges and the date, nothing private
             for place in _own_places(el):
                 judge = approved if local in ("t", "is") else secrets
                 hits = judge.hits(place[0], human=place[1])
@@ -752,13 +761,19 @@ def _scan_sheet_stream(data: bytes, approved: Secrets, secrets: Secrets) -> Hit 
 
 def _own_places(el: Any) -> Iterable[tuple[str, bool]]:
     """The texts of one element itself (not its children): attributes, text, tail."""
-    from xlcomp.ooxml.scan import LAYOUT_ATTRIBUTES, LAYOUT_ELEMENTS, TEXT_CONTAINERS
+    from xlcomp.ooxml.scan import (
+        LAYOUT_ATTRIBUTES,
+        LAYOUT_ELEMENTS,
+        TEXT_CONTAINERS,
+        is_schema_name,
+    )
 
     layout = el.tag.rsplit("}", 1)[-1] in LAYOUT_ELEMENTS
     for name, value in el.attrib.items():
         local = name.rsplit("}", 1)[-1]
         if local not in LAYOUT_ATTRIBUTES and value and not (layout and local == "val"):
-            yield value, False
+            if not is_schema_name(value):
+                yield value, False
     if el.text and el.text.strip():
         yield el.text, el.tag.endswith("}t")
     if el.tail and el.tail.strip():
@@ -1031,7 +1046,7 @@ def _share(
         where = _add_note(pkg, read_book(pkg), text)
         report.note = f"{where}: {text}" if where else text
 
-    leaks = _final_scan(pkg, parts.kept, secrets, approved)
+    leaks = _final_scan(pkg, parts.kept, secrets, approved, note=text if note else None)
     if leaks:
         raise ShareRefusedError(
             f"{refuse}: a private value would still be in the copy: {leaks[0]}"

@@ -388,6 +388,18 @@ def _local(tag: object) -> str:
     return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
 
 
+_SCHEMA_URI = re.compile(
+    r"^(?:https?://(?:schemas\.(?:openxmlformats|microsoft)\.(?:org|com)|purl\.oclc\.org/ooxml"
+    r"|www\.w3\.org|purl\.org/dc)/|urn:schemas-microsoft-com:|application/vnd\.|image/)"
+)
+
+
+def is_schema_name(value: str) -> bool:
+    """Whether an attribute value is a namespace, relationship type or content type URI
+    (``.../officeDocument/2006/relationships/worksheet``): no person typed its digits."""
+    return bool(_SCHEMA_URI.match(value))
+
+
 def parse_any(data: bytes) -> Any | None:
     """The part's XML tree (any declared encoding), or None when it is not XML."""
     try:
@@ -410,7 +422,7 @@ def iter_places(root: Any) -> Iterator[Place]:
             local = _local(name)
             if local in LAYOUT_ATTRIBUTES or name.startswith("{http://www.w3.org/2000/xmlns"):
                 continue
-            if value:
+            if value and not is_schema_name(value):
                 yield Place(el, name, value, local in ("descr", "title", "name", "textlink"))
         local = _local(el.tag)
         if el.text and el.text.strip():

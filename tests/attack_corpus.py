@@ -365,7 +365,7 @@ def _table_filter(path: Path) -> Path:
                 "columns": [{"header": "amount"}, {"header": "k"}],
                 "autofilter": True,
             },
-        )  # type: ignore[attr-defined]  # noqa: E501
+        )  # type: ignore[attr-defined]
 
     _xlsxwriter_book(path, extra)
     # an autofilter criterion quoting the private number, and the table's cell holds it
@@ -503,7 +503,8 @@ def _custom_props(encoding: str, *, typed: str = "i4") -> Callable[[Path], Path]
         value = str(COMPETING) if typed != "lpwstr" else f"{COMPANY} bid ${COMPETING / 1000:.1f}K"
         xml = (
             f'<?xml version="1.0" encoding="{encoding.upper()}" standalone="yes"?>'
-            '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties" '
+            '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
+            'custom-properties" '
             'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
             '<property fmtid="{D5CDD505-2E9C-101B-9397-08002B2CF9AE}" pid="2" name="Competing">'
             f"<vt:{typed}>{value}</vt:{typed}></property>"
@@ -923,7 +924,8 @@ def _lite_code(path: Path) -> Path:
         change={
             "xl/webextensions/webextension1.xml": lambda d: d.replace(
                 b"</we:properties>",
-                b'<we:property name="notes.txt" value="&quot;competing 296417&quot;"/></we:properties>',
+                b'<we:property name="notes.txt" value="&quot;competing 296417&quot;"/>'
+                b"</we:properties>",
             )
         },
         out=path,

@@ -37,7 +37,7 @@ def written_forms(value: float) -> set[str]:
     if abs(value) < 1:
         pct = value * 100
         return {f"{value:g}", f"{pct:.2f}%", f"{pct:.2f} %", f"{pct:.1f}%"}
-    v = int(round(value))
+    v = round(value)
     forms = {
         str(v),
         f"{v:,}",

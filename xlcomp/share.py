@@ -40,7 +40,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -62,11 +61,10 @@ from xlcomp.ooxml.allowlist import (
 )
 from xlcomp.ooxml.opc import decode_part, rels_part_of, xml_encoding
 from xlcomp.ooxml.scan import Hit, Secrets, iter_places, parse_any, significant_digits
+from xlcomp.refresh import DependencyGraph, Failure, dependency_graph, recalculate, store_values
 from xlcomp.refresh import parser as fx
-from xlcomp.refresh import refresh_workbook
 from xlcomp.refresh.book import Book, Sheet, parse_xml, read_book, split_range
-from xlcomp.refresh.engine import Engine, Failure, cell_name
-from xlcomp.refresh.functions import bare_name, default_udfs
+from xlcomp.refresh.parser import cell_name
 from xlcomp.refresh.patch import apply_edits
 from xlcomp.refresh.values import EMPTY, XlError
 
@@ -133,18 +131,6 @@ def _refs(node: fx.Node) -> Iterable[fx.Ref]:
         yield from _refs(node.right)
     elif isinstance(node, fx.UnaryOp):
         yield from _refs(node.operand)
-
-
-def _calls(node: fx.Node) -> Iterable[str]:
-    if isinstance(node, fx.Call):
-        yield bare_name(node.name)
-        for a in node.args:
-            yield from _calls(a)
-    elif isinstance(node, fx.BinOp):
-        yield from _calls(node.left)
-        yield from _calls(node.right)
-    elif isinstance(node, fx.UnaryOp):
-        yield from _calls(node.operand)
 
 
 def _cells_in(book: Book, sheet: int, rect: tuple[int, int, int, int]) -> set[CellKey]:
@@ -289,102 +275,69 @@ class Analysis:
     derived: set[CellKey]
     ours: set[CellKey]
     values: dict[CellKey, Any]
-    precedents: dict[CellKey, list[tuple[int, int, int, int, int]]] = field(
-        default_factory=dict
-    )
+    precedents: dict[CellKey, list[tuple[int, int, int, int, int]]] = field(default_factory=dict)
     """The rectangles (sheet, r1, c1, r2, c2) each formula cell reads."""
 
 
-def analyse(pkg: Package, *, book: Book | None = None, extra: Iterable[CellKey] = ()) -> Analysis:
+def analyse(
+    pkg: Package,
+    graph: DependencyGraph | None = None,
+    *,
+    book: Book | None = None,
+    extra: Iterable[CellKey] = (),
+) -> Analysis:
     """Private cells, the formula cells derived from them, and the cells of our functions.
 
+    ``graph`` is the package's dependency graph when the caller has it (as
+    :func:`xlcomp.refresh.recalculate` gives it); values are the ones the file holds.
     ``extra`` are cells to count as private besides the marked ones (cells found to quote
     a private value). A formula using a private constant name is derived.
     """
     book = book if book is not None else read_book(pkg)
-    udfs = default_udfs()
     private = private_by_name(book) | private_by_style(pkg, book) | set(extra)
-    secret_names = {
-        dn.name.upper()
-        for dn in book.names
-        if "private" in dn.name.casefold() and f"name {dn.name}" in private_constants(book)
-    }
-    engine = Engine(book, udfs)
-    cells = engine.collect()
-    order, cyclic = engine.order(cells)
-    tainted: set[CellKey] = set(private)
-    by_sheet: dict[int, list[tuple[int, int]]] = {}
-    for s, r, c in tainted:
-        by_sheet.setdefault(s, []).append((r, c))
-    derived: set[CellKey] = set()
+    if graph is None:
+        graph = dependency_graph(book)
+    constants = private_constants(book)
+    secret_names = {dn.name.upper() for dn in book.names if f"name {dn.name}" in constants}
+    masters = _masters(book)
+    name_users: set[CellKey] = set()
     ours: set[CellKey] = set()
     precedents: dict[CellKey, list[tuple[int, int, int, int, int]]] = {}
-
-    def covers(fc_spill: tuple[int, int, int, int] | None, s: int, r: int, c: int) -> set[CellKey]:
-        if fc_spill is None:
-            return {(s, r, c)}
-        return _cells_in(book, s, fc_spill)
-
     sheets = {sh.index: sh for sh in book.sheets}
-    masters: dict[tuple[int, int], str] = {}
-    for sh in book.sheets:
-        for cell in sh.cells.values():
-            if cell.ftype == "shared" and cell.formula and cell.si is not None:
-                masters[(sh.index, cell.si)] = cell.formula
-
-    def formula_text(s: int, r: int, c: int) -> str | None:
-        cell = sheets[s].cells.get((r, c))
-        if cell is None:
-            return None
-        if cell.formula:
-            return cell.formula
-        if cell.si is not None:
-            return masters.get((s, cell.si))
-        return None
-
-    def taint(keys: set[CellKey]) -> None:
-        for s, r, c in keys:
-            if (s, r, c) not in tainted:
-                tainted.add((s, r, c))
-                by_sheet.setdefault(s, []).append((r, c))
-        derived.update(keys)
-
-    for i in [*order, *cyclic]:
-        fc = cells[i]
-        keys = covers(fc.spill, fc.sheet, fc.row, fc.col)
-        text = formula_text(fc.sheet, fc.row, fc.col)
-        used_names: set[str] = set()
-        try:
-            tree = fx.parse(text, fc.row, fc.col) if text else None
-            names = set(_calls(tree)) if tree is not None else set()
-            used_names = set(_names_used(tree)) if tree is not None else set()
-        except fx.ParseError:
-            names = set()
-        if names & set(udfs):
-            ours |= keys
-        if fc.compiled is None or i in cyclic or used_names & secret_names:
-            taint(keys)  # cannot be analysed: treat as derived
-            continue
-        hit = False
-        boxes = [b for b in (spec(fc.row, fc.col) for spec in fc.compiled.refs) if b is not None]
-        for key in keys:
-            precedents[key] = boxes
-        for s, r1, c1, r2, c2 in boxes:
-            if any(r1 <= r <= r2 and c1 <= c <= c2 for r, c in by_sheet.get(s, ())):
-                hit = True
-                break
-        if hit:
-            taint(keys)
-    derived -= private
-    for sheet in book.sheets:  # a private cell's array formula fills its whole range
-        for cell in sheet.cells.values():
-            if cell.ftype == "array" and cell.fref and (sheet.index, cell.row, cell.col) in private:
-                derived |= _cells_in(book, sheet.index, split_range(cell.fref)) - private
+    for node in graph.nodes:
+        cells = node.cells()
+        if node.calls:
+            ours.update(cells)
+        reads = node.reads()
+        for key in cells:
+            precedents[key] = reads
+        if secret_names:
+            cell = sheets[node.sheet].cells.get((node.row, node.col))
+            text = None
+            if cell is not None:
+                text = cell.formula or (
+                    masters.get((node.sheet, cell.si)) if cell.si is not None else None
+                )
+            try:
+                tree = fx.parse(text, node.row, node.col) if text else None
+            except fx.ParseError:
+                tree = None
+            if tree is not None and set(_names_used(tree)) & secret_names:
+                name_users.update(cells)
+    derived = (graph.dependents(private | name_users) | name_users) - private
+    tainted = private | derived
     values = {
-        (s, r, c): v
-        for s, byrc in engine.values.items()
-        for (r, c), v in byrc.items()
-        if (s, r, c) in tainted
+        (sheet.index, r, c): cell.value
+        for sheet in book.sheets
+        for (r, c), cell in sheet.cells.items()
+        if (sheet.index, r, c) in tainted
+    }
+    return Analysis(private, derived, ours, values, precedents)
+    values = {
+        (sheet.index, r, c): cell.value
+        for sheet in book.sheets
+        for (r, c), cell in sheet.cells.items()
+        if (sheet.index, r, c) in tainted
     }
     return Analysis(private, derived, ours, values, precedents)
 
@@ -771,9 +724,9 @@ def _own_places(el: Any) -> Iterable[tuple[str, bool]]:
     layout = el.tag.rsplit("}", 1)[-1] in LAYOUT_ELEMENTS
     for name, value in el.attrib.items():
         local = name.rsplit("}", 1)[-1]
-        if local not in LAYOUT_ATTRIBUTES and value and not (layout and local == "val"):
-            if not is_schema_name(value):
-                yield value, False
+        skip = local in LAYOUT_ATTRIBUTES or (layout and local == "val")
+        if value and not skip and not is_schema_name(value):
+            yield value, False
     if el.text and el.text.strip():
         yield el.text, el.tag.endswith("}t")
     if el.tail and el.tail.strip():
@@ -804,17 +757,22 @@ def share_workbook(
     """
     src, out = Path(src), Path(out)
     when = (now or dt.datetime.now(dt.UTC)).strftime("%Y-%m-%d %H:%M UTC")
-    with tempfile.TemporaryDirectory(prefix="xlcomp-share-") as tmp:
-        refreshed = Path(tmp) / ("refreshed" + src.suffix.lower())
-        refresh = refresh_workbook(src, refreshed)
-        pkg = open_workbook(refreshed)
+    pkg = open_workbook(src)
+    try:
+        refresh = recalculate(pkg)
+    except WorkbookError as exc:
+        if str(src) in str(exc):
+            raise
+        raise type(exc)(f"{src}: {exc}") from None
+    store_values(refresh)
     pkg.path = out
-    book = read_book(pkg)
-    report = ShareReport(path=out, refresh_failures=list(refresh.failed))
+    book = read_book(pkg)  # the parts now hold the recalculated values
+    graph = refresh.graph  # cells by position: still true of the book as re-read
+    report = ShareReport(path=out, refresh_failures=list(refresh.failures))
     formulas = _formula_cells(book)
     masters = _masters(book)
     if keep_private:
-        found = analyse(pkg, book=book)
+        found = analyse(pkg, graph, book=book)
         report.kept_private = True
         _fill_counts(report, book, found, formulas)
         freeze = found.ours
@@ -830,7 +788,7 @@ def share_workbook(
         write_package(pkg, out)
         return report
     try:
-        return _share(pkg, book, src, out, report, formulas, masters, when, note, strict)
+        return _share(pkg, book, graph, src, out, report, formulas, masters, when, note, strict)
     except UnremovableError as exc:
         raise ShareRefusedError(f"{src}: refusing to write {out}: {exc}") from None
 
@@ -918,6 +876,7 @@ def _secret_values(
 def _share(
     pkg: Package,
     book: Book,
+    graph: DependencyGraph,
     src: Path,
     out: Path,
     report: ShareReport,
@@ -957,7 +916,7 @@ def _share(
     constants = private_constants(book)
     extra: set[CellKey] = set()
     for _ in range(4):
-        found = analyse(pkg, book=book, extra=extra)
+        found = analyse(pkg, graph, book=book, extra=extra)
         empty = found.private | found.derived | pivot_cells
         pivot_values = {
             k: v for k, v in _cell_values(book, pivot_cells).items() if k not in found.values

@@ -163,11 +163,15 @@ def test_libreoffice_recalculating_shows_no_error(
     assert wb["Offer"]["B13"].value == 712000  # 356,000 × 2, recalculated live
 
 
-def test_keep_private(tmp_path: Path) -> None:
-    """--keep-private keeps private cells but still stores our functions as values."""
+def test_keep_private(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """--keep-private keeps private cells but still stores our functions as values, and
+    its summary says they were kept (not "emptied")."""
     src = _book(tmp_path / "offer.xlsx")
     out = tmp_path / "mine.xlsx"
     assert main(["share", str(src), "-o", str(out), "--keep-private"]) == 0
+    summary = capsys.readouterr().out.strip().splitlines()[-1]
+    assert "2 private inputs and 6 cells computed from them kept (--keep-private)" in summary
+    assert "emptied" not in summary
     o = openpyxl.load_workbook(out)["Offer"]
     assert o["B4"].value == COMPETING and o["B5"].value == FLOOR
     assert o["B9"].value == pytest.approx(TARGET)  # COUNTERTARGET frozen

@@ -221,9 +221,18 @@ def private_by_name(book: Book) -> set[CellKey]:
 
 
 def _private_styles(pkg: Package) -> set[int]:
-    """Indices of cell formats (``s``) based on a named style containing ``Private``."""
-    part = "xl/styles.xml"
-    if part not in pkg.parts:
+    """Indices of cell formats (``s``) based on a named style containing ``Private``
+    (the styles part is the one the workbook's relationship names)."""
+    wb_part = pkg.workbook_part or "xl/workbook.xml"
+    part = next(
+        (
+            rel.target
+            for rel in relationships(pkg, wb_part)
+            if rel.kind == "styles" and not rel.external and rel.target in pkg.parts
+        ),
+        None,
+    )
+    if part is None:
         return set()
     root = parse_xml(pkg.parts[part], part)
     ns = f"{{{NS_MAIN}}}"
@@ -1211,7 +1220,11 @@ def _scrub_charts(pkg: Package, book: Book, removed: set[CellKey]) -> list[str]:
     """Drop cached points of chart series that read an emptied cell."""
     index = {n.upper(): i for i, n in enumerate(book.sheet_names)}
     touched = []
-    for name in [n for n in pkg.parts if n.startswith("xl/charts/") and n.endswith(".xml")]:
+    from xlcomp.ooxml import content_type_of, content_types
+
+    types = content_types(pkg)  # charts by content type, wherever they sit
+    charts = [n for n in pkg.parts if content_type_of(n, types).endswith("drawingml.chart+xml")]
+    for name in charts:
         data = pkg.parts[name].decode("utf-8")
 
         def sub(m: re.Match[str]) -> str:

@@ -166,7 +166,7 @@ def test_every_public_number_is_still_shown(shared: dict[str, object]) -> None:
                     f"{ws.title}!{cell.coordinate}"
                 )
                 checked += 1
-    assert checked > 200
+    assert checked > 90  # 101 numbers in the template today
 
 
 def test_strict_template_is_shared_like_transitional(

@@ -837,12 +837,17 @@ def _custom_xml(path: Path) -> Path:
 
 
 def _external_link(path: Path) -> Path:
-    base_openpyxl(path)
+    """An external-link cache holding the competing offer, and a formula reading another
+    cell of that workbook (its value, 4,321, is public and stays as a value)."""
+    wb = base_openpyxl(path, keep=True)
+    wb["Guide"]["B9"] = "=[1]Offers!A2"
+    _save(wb, path)
     link = (
         f'<?xml version="1.0" encoding="UTF-8"?><externalLink xmlns="{NS_MAIN}" xmlns:r="{NS_R}">'
         '<externalBook r:id="rId1"><sheetNames><sheetName val="Offers"/></sheetNames>'
         f'<sheetDataSet><sheetData sheetId="0"><row r="1"><cell r="A1"><v>{COMPETING}</v></cell>'
-        "</row></sheetData></sheetDataSet></externalBook></externalLink>"
+        '</row><row r="2"><cell r="A2"><v>4321</v></cell></row></sheetData></sheetDataSet>'
+        "</externalBook></externalLink>"
     )
     ct = "application/vnd.openxmlformats-officedocument.spreadsheetml.externalLink+xml"
     return edit_package(

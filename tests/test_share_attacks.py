@@ -247,6 +247,22 @@ def test_shared_formula_child_keeps_a_value(
     assert 'si="0"' not in sheet
 
 
+def test_external_link_formula_keeps_its_value(
+    corpus: dict[str, tuple[Case, Path]], tmp_path: Path
+) -> None:
+    """The external-link cache goes; the formula reading it keeps its value (4,321, the
+    cached A2) instead of pointing at a dropped part."""
+    _, src = corpus["external-link-cache"]
+    out = tmp_path / "shared.xlsx"
+    proc = _share(src, out)
+    assert proc.returncode == 0, proc.stderr
+    assert "dropped xl/externalLinks/externalLink1.xml: external-link cache" in proc.stdout
+    guide = openpyxl.load_workbook(out)["Guide"]
+    assert guide["B9"].value == 4321
+    with zipfile.ZipFile(out) as zf:
+        assert b"externalReference" not in zf.read("xl/workbook.xml")
+
+
 def test_pivot_output_emptied_and_parts_named(
     corpus: dict[str, tuple[Case, Path]], tmp_path: Path
 ) -> None:

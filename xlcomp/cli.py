@@ -98,11 +98,17 @@ def _refresh(args: argparse.Namespace) -> int:
 def _share(args: argparse.Namespace) -> int:
     from xlcomp.share import share_workbook
 
-    report = share_workbook(args.book, args.output, keep_private=args.keep_private)
+    report = share_workbook(
+        args.book, args.output, keep_private=args.keep_private, strict=args.strict
+    )
     for failure in report.refresh_failures:
         print(f"xlcomp: cannot evaluate {failure}", file=sys.stderr)
+    for warning in report.warnings:
+        print(f"xlcomp: warning: {warning}", file=sys.stderr)
     if report.scrubbed:
         print(f"scrubbed parts: {', '.join(report.scrubbed)}")
+    for part, why in report.dropped.items():
+        print(f"dropped {part}: {why}")
     print(f"note: {report.note}")
     print(report.summary())
     return EXIT_PROBLEMS if report.refresh_failures else 0
@@ -170,6 +176,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--keep-private",
         action="store_true",
         help="keep private cells (a copy for yourself); still store our functions as values",
+    )
+    share.add_argument(
+        "--strict",
+        action="store_true",
+        help="refuse when a kept cell merely equals a removed private value (default: warn)",
     )
     share.set_defaults(run=_share)
 

@@ -38,8 +38,8 @@ from typing import Any
 from xlcomp.core.script import format_money
 from xlcomp.errors import WorkbookError
 from xlcomp.ooxml import Package, open_workbook, write_package
+from xlcomp.refresh import ErrorCell, refresh_workbook
 from xlcomp.refresh import parser as fx
-from xlcomp.refresh import refresh_workbook
 from xlcomp.refresh.book import NS_MAIN, Book, Sheet, parse_xml, read_book, split_range
 from xlcomp.refresh.engine import Engine, Failure, cell_name
 from xlcomp.refresh.functions import bare_name, default_udfs
@@ -62,6 +62,8 @@ class ShareReport:
     frozen: int = 0
     scrubbed: list[str] = field(default_factory=list)
     refresh_failures: list[Failure] = field(default_factory=list)
+    errors: list[ErrorCell] = field(default_factory=list)
+    """Cells the copy keeps that computed to an error (``#XLCOMP! ...``, ``#DIV/0!``)."""
     note: str = ""
 
     def summary(self) -> str:
@@ -562,6 +564,9 @@ def share_workbook(
     found = analyse(pkg)
     report = ShareReport(path=out, refresh_failures=list(refresh.failed))
     empty = set() if keep_private else found.private | found.derived
+    names = {sheet.index: sheet.name for sheet in book.sheets}
+    emptied_cells = {(names.get(s), cell_name(r, c)) for s, r, c in empty}
+    report.errors = [e for e in refresh.errors if (e.sheet, e.cell) not in emptied_cells]
     freeze = found.ours - empty
     report.frozen = len({k for k in freeze if k in _formula_cells(book)})
     formulas = _formula_cells(book)

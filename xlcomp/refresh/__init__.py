@@ -6,7 +6,8 @@ own functions through the ``formulas`` library and our worksheet functions from
 ones. Every other part of the package (styles, charts, images, comments, macros, xlwings
 Lite code, names, tables, validations) is copied byte for byte, and the file is replaced
 atomically. Formulas that cannot be evaluated keep their old values and are listed in
-the report with their sheet and cell.
+the report with their sheet and cell; so are cells that computed to an error
+(``RefreshReport.errors``: ``Offer!B20: #XLCOMP! bonus_pct: 15 looks like a whole percent``).
 """
 
 from __future__ import annotations
@@ -21,27 +22,72 @@ from typing import Any
 from xlcomp.errors import WorkbookError
 from xlcomp.ooxml import open_workbook, write_package
 from xlcomp.refresh.book import read_book
-from xlcomp.refresh.engine import Engine, Failure
+from xlcomp.refresh.engine import Engine, Failure, cell_name
 from xlcomp.refresh.functions import default_udfs
 from xlcomp.refresh.patch import drop_full_calc_on_load, patch_sheet
+from xlcomp.refresh.values import is_error
 
-__all__ = ["Failure", "RefreshReport", "refresh_workbook"]
+__all__ = ["ErrorCell", "Failure", "RefreshReport", "error_cells", "refresh_workbook"]
+
+ERROR_PREFIX = "#XLCOMP!"
+"""How our worksheet functions' error texts start (``#XLCOMP! bonus_pct: ...``)."""
+
+
+@dataclass(frozen=True)
+class ErrorCell:
+    """A cell whose formula computed to an error: ours (``#XLCOMP! ...``) or Excel's."""
+
+    sheet: str
+    cell: str
+    text: str
+    """The error as the cell shows it: ``#DIV/0!`` or ``#XLCOMP! bonus_pct: 15 looks ...``."""
+
+    def __str__(self) -> str:
+        return str(Failure(self.sheet, self.cell, self.text))
+
+
+def error_cells(book: Any, results: Mapping[int, Mapping[tuple[int, int], Any]]) -> list[ErrorCell]:
+    """Every computed cell holding an error, in sheet, row, column order.
+
+    ``results`` maps a sheet's index to ``{(row, column): value}`` as the engine computed
+    them; an error is an Excel error value or a text starting ``#XLCOMP!``.
+    """
+    names = {sheet.index: sheet.name for sheet in book.sheets}
+    found = []
+    for index in sorted(results):
+        for (row, col), value in sorted(results[index].items()):
+            if is_error(value):
+                text = str(value)
+            elif isinstance(value, str) and value.startswith(ERROR_PREFIX):
+                text = value
+            else:
+                continue
+            found.append(ErrorCell(names.get(index, str(index)), cell_name(row, col), text))
+    return found
 
 
 @dataclass
 class RefreshReport:
-    """What a refresh did: formulas computed, cells changed, formulas that failed."""
+    """What a refresh did: formulas computed, cells changed, formulas that failed, and
+    cells that now show an error."""
 
     path: Path
     computed: int
     changed: int
     failed: list[Failure] = field(default_factory=list)
     seconds: float = 0.0
+    errors: list[ErrorCell] = field(default_factory=list)
+    """Cells whose formula computed to an error (``#XLCOMP! ...``, ``#DIV/0!``)."""
 
     @property
     def ok(self) -> bool:
-        """True when every formula was evaluated."""
+        """True when every formula was evaluated (some may have computed to an error)."""
         return not self.failed
+
+    @property
+    def clean(self) -> bool:
+        """True when every formula was evaluated and none computed to an error."""
+        return not self.failed and not self.errors
 
     def summary(self) -> str:
         """One line for the end of a command."""
@@ -49,6 +95,9 @@ class RefreshReport:
             f"{self.path}: {self.computed} formulas computed, {self.changed} cells "
             f"updated in {self.seconds:.2f} s"
         )
+        if self.errors:
+            n = len(self.errors)
+            line += f"; {n} cell{'s' * (n != 1)} show{'s' * (n == 1)} an error"
         if self.failed:
             line += f"; {len(self.failed)} could not be evaluated (first: {self.failed[0]})"
         return line
@@ -102,4 +151,5 @@ def refresh_workbook(
         changed=changed,
         failed=list(engine.failures),
         seconds=time.perf_counter() - start,
+        errors=error_cells(book, engine.results),
     )

@@ -21,7 +21,7 @@ from typing import Any
 
 from xlcomp.errors import WorkbookError
 from xlcomp.ooxml import open_workbook, write_package
-from xlcomp.refresh.book import read_book
+from xlcomp.refresh.book import read_book, split_range
 from xlcomp.refresh.engine import Engine, Failure, cell_name
 from xlcomp.refresh.functions import default_udfs
 from xlcomp.refresh.patch import drop_full_calc_on_load, patch_sheet
@@ -50,13 +50,19 @@ def error_cells(book: Any, results: Mapping[int, Mapping[tuple[int, int], Any]])
     """Every computed cell holding an error, in sheet, row, column order.
 
     ``results`` maps a sheet's index to ``{(row, column): value}`` as the engine computed
-    them; an error is an Excel error value or a text starting ``#XLCOMP!``.
+    them; an error is an Excel error value or a text starting ``#XLCOMP!``. The ``#N/A``
+    that Excel puts in the cells of an array formula beyond the size of its result (the
+    Checks sheet's 20 rows for 3 problems) are not errors of the workbook: trailing rows and
+    columns of an array formula's range that hold nothing but ``#N/A`` are left out.
     """
     names = {sheet.index: sheet.name for sheet in book.sheets}
+    padding = _array_padding(book, results)
     found = []
     for index in sorted(results):
         for (row, col), value in sorted(results[index].items()):
             if is_error(value):
+                if (index, row, col) in padding:
+                    continue
                 text = str(value)
             elif isinstance(value, str) and value.startswith(ERROR_PREFIX):
                 text = value
@@ -64,6 +70,35 @@ def error_cells(book: Any, results: Mapping[int, Mapping[tuple[int, int], Any]])
                 continue
             found.append(ErrorCell(names.get(index, str(index)), cell_name(row, col), text))
     return found
+
+
+def _array_padding(
+    book: Any, results: Mapping[int, Mapping[tuple[int, int], Any]]
+) -> set[tuple[int, int, int]]:
+    """(sheet, row, column) of the #N/A filling array formulas beyond their results."""
+    out: set[tuple[int, int, int]] = set()
+    for sheet in book.sheets:
+        values = results.get(sheet.index, {})
+        for cell in sheet.cells.values():
+            if cell.ftype != "array" or not cell.fref:
+                continue
+            r1, c1, r2, c2 = split_range(cell.fref)
+
+            def na(r: int, c: int) -> bool:
+                v = values.get((r, c))  # noqa: B023 - used within this iteration only
+                return is_error(v) and str(v) == "#N/A"
+
+            last_row = r2
+            while last_row > r1 and all(na(last_row, c) for c in range(c1, c2 + 1)):
+                last_row -= 1
+            last_col = c2
+            while last_col > c1 and all(na(r, last_col) for r in range(r1, last_row + 1)):
+                last_col -= 1
+            for r in range(r1, r2 + 1):
+                for c in range(c1, c2 + 1):
+                    if r > last_row or c > last_col:
+                        out.add((sheet.index, r, c))
+    return out
 
 
 @dataclass

@@ -134,7 +134,7 @@ def _whole_percent(where: str, band: Band) -> Problem:
             f"{where} is in whole percents ({band.min:g}–{band.max:g}): enter "
             f"{band.min / 100:g}–{band.max / 100:g} or {band.min:g}%–{band.max:g}%",
             row=band.row,
-            column="min",
+            column="max",
         )
     end, value = ("max", band.max) if band.max > 1 else ("min", band.min)
     return Problem(

@@ -131,8 +131,11 @@ def _load_data(data: str | None, *, print_findings: bool) -> tuple[GuideData, in
 
     if data is None:
         return load_guide(), 0
-    kind = sniff(data)
-    is_book = kind.workbook if kind is not None else Path(data).suffix.lower() in WORKBOOK_SUFFIXES
+    if Path(data).suffix.lower() in WORKBOOK_SUFFIXES:
+        is_book = True
+    else:
+        kind = sniff(data)
+        is_book = kind is not None and kind.workbook
     if not is_book:
         return load_guide(data), 0
     from xlcomp.check_book import check_workbook, guide_from_workbook

@@ -22,12 +22,11 @@ import contextlib
 import os
 import stat
 import tempfile
-import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from xlcomp.errors import PathError
+from xlcomp.errors import PathError, XlcompError
 
 __all__ = [
     "WORKBOOK_SUFFIXES",
@@ -121,36 +120,29 @@ def _looks_like_text(head: bytes) -> bool:
 
 
 def _zip_kind(path: Path) -> FileKind | None:
-    """What a zip holds, from its small parts; None when it is not a sane zip."""
+    """What a zip holds, from its small parts; None when it is not a sane zip.
+
+    The zip is opened by :meth:`xlcomp.ooxml.Package.open` (entry count, sizes and ratios
+    checked from the zip directory before anything is inflated), so a hostile file costs
+    no more here than in the command that reads it next.
+    """
+    from xlcomp.ooxml import Package
+
     try:
-        with zipfile.ZipFile(path) as zf:
-            infos = zf.infolist()
-            if len(infos) > 100_000:
-                return None
-            names = {i.filename: i for i in infos}
-            mimetype = names.get("mimetype")
-            if mimetype is not None and mimetype.file_size < 200:
-                kind = zf.read(mimetype).decode("ascii", "replace").strip()
-                if kind.startswith("application/vnd.oasis.opendocument.spreadsheet"):
-                    return FileKind(
-                        "an OpenDocument spreadsheet (.ods), not an Excel workbook",
-                        "save it as .xlsx in LibreOffice (File > Save As > Excel 2007-365) "
-                        "and use that file",
-                    )
-                if kind.startswith("application/vnd.oasis.opendocument"):
-                    return FileKind(
-                        "an OpenDocument file, not a workbook", "give an .xlsx workbook"
-                    )
-            if any(n.startswith("Index/") and n.endswith(".iwa") for n in names):
-                return FileKind(
-                    "an Apple Numbers file, not an Excel workbook",
-                    "export it to Excel (.xlsx) in Numbers (File > Export To > Excel)",
-                )
-            ct = names.get("[Content_Types].xml")
-            if ct is None or ct.file_size > _SMALL_PART:
-                return None
-            text = zf.read(ct).decode("utf-8", "replace")
-    except (OSError, zipfile.BadZipFile, ValueError, RuntimeError, NotImplementedError):
+        pkg = Package.open(path)
+        names = list(pkg.parts)
+        if "mimetype" in names:
+            kind = pkg.parts["mimetype"][:200].decode("ascii", "replace").strip()
+            if kind.startswith("application/vnd.oasis.opendocument.spreadsheet"):
+                return SUFFIX_KINDS[".ods"]
+            if kind.startswith("application/vnd.oasis.opendocument"):
+                return FileKind("an OpenDocument file, not a workbook", "give an .xlsx workbook")
+        if any(n.startswith("Index/") and n.endswith(".iwa") for n in names):
+            return SUFFIX_KINDS[".numbers"]
+        if "[Content_Types].xml" not in names:
+            return None
+        text = pkg.parts["[Content_Types].xml"][:_SMALL_PART].decode("utf-8", "replace")
+    except (XlcompError, OSError, ValueError):
         return None
     for ctype, suffix in MAIN_TYPES.items():
         if f'"{ctype}"' in text:

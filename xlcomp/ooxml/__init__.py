@@ -11,7 +11,7 @@ from xlcomp.ooxml.atomic import atomic_write_bytes, atomic_writer, remove_stale_
 from xlcomp.ooxml.limits import DEFAULT_LIMITS, Limits
 from xlcomp.ooxml.package import Package, PartMap, write_package
 from xlcomp.ooxml.workbook import open_workbook
-from xlcomp.ooxml.xml import check_no_dtd, iterparse, parse, safe_parser
+from xlcomp.ooxml.xml import check_no_dtd, check_well_formed, iterparse, parse, safe_parser
 
 __all__ = [
     "DEFAULT_LIMITS",
@@ -21,6 +21,7 @@ __all__ = [
     "atomic_write_bytes",
     "atomic_writer",
     "check_no_dtd",
+    "check_well_formed",
     "iterparse",
     "open_workbook",
     "parse",

@@ -153,7 +153,9 @@ def check_well_formed(
     receives, so the check costs a pass over the bytes and no memory per element: a
     byte scanner that reads the part afterwards (``xlcomp.refresh.book``) only ever sees
     well-formed, entity-free XML of bounded depth. Unlike :func:`parse` it does not check
-    that namespace prefixes are declared. Raises :class:`UnsafeWorkbookError` or
+    that namespace prefixes are declared, and libxml2's limit on one text node (10 MB)
+    holds only where a tree is built: a reader of the bytes bounds what it reads itself
+    (``xlcomp.refresh.book`` refuses a cell of over 10 MB). Raises :class:`UnsafeWorkbookError` or
     :class:`WorkbookError` as :func:`parse` does, naming ``source`` and ``part``.
     """
     check_no_dtd(data, part=part, source=source)

@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from xlcomp.errors import WorkbookError
+from xlcomp.errors import UnsafeWorkbookError, WorkbookError
 from xlcomp.ooxml import Package, check_well_formed
 from xlcomp.ooxml import parse as ooxml_parse
 from xlcomp.refresh.parser import col_index
@@ -189,12 +189,17 @@ _SCAN = (
     # style, type, a plain formula, a value. One match gives every piece (no attribute
     # dict, no second search); any other form of cell falls to the general branch below.
     rb'<%(p)sc r="(?P<col>[A-Z]{1,3})(?P<row>[0-9]+)"(?: s="[0-9]+")?(?: t="(?P<t>[a-zA-Z]+)")?'
-    rb"(?:/>|>(?:<%(p)sf>(?P<f>[^<]*)</%(p)sf>)?(?:<%(p)sv>(?P<v>[^<]*)</%(p)sv>)?</%(p)sc>)"
+    rb"(?:/>|>(?:<%(p)sf>(?P<f>[^<]{0,%(n)d})</%(p)sf>)?(?:<%(p)sv>(?P<v>[^<]{0,%(n)d})</%(p)sv>)?"
+    rb"</%(p)sc>)"
     rb"|<%(p)srow\b(?P<rattrs>[^>]*?)(?P<rclose>/?)>"
     rb"|</%(p)srow>"
     rb"|<%(p)sc\b(?P<cattrs>[^>]*?)(?:/>|>(?P<inner>.*?)</%(p)sc>)"
 )
 _V_GROUP = 5  # the number of the group ``v`` in _SCAN
+MAX_CELL_BYTES = 10_000_000
+"""Largest cell element read, in bytes: libxml2's limit on one text node, which its tree
+parser enforces and the tree-less check of a sheet does not (Excel's cells hold at most
+32,767 characters)."""
 _ROOT_PREFIX = re.compile(rb"<(\w+:)?worksheet\b")
 _ATTR = re.compile(rb"([\w:.-]+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
 _REF = re.compile(r"([A-Za-z]{1,3})(\d+)")
@@ -291,7 +296,7 @@ def _scan_sheet(sheet: Sheet, shared: list[str]) -> None:
     )
     if body_has_odd:
         raise WorkbookError(f"{sheet.part}: comments or CDATA inside sheetData are not supported")
-    scanner = re.compile(_SCAN % {b"p": re.escape(p)}, re.S)
+    scanner = re.compile(_SCAN % {b"p": re.escape(p), b"n": MAX_CELL_BYTES}, re.S)
     reader = _CellReader(p, shared)
     columns: dict[bytes, int] = {}
     types: dict[bytes, str] = {}
@@ -356,6 +361,12 @@ def _scan_sheet(sheet: Sheet, shared: list[str]) -> None:
             continue
         ca = _attrs(cattrs)
         ref = ca.get(b"r")
+        if m.end() - m.start() > MAX_CELL_BYTES:
+            raise UnsafeWorkbookError(
+                f"{sheet.part}: XML over the parser's safety limits (cell "
+                f"{sheet.name}!{ref.decode() if ref else '?'} holds over "
+                f"{MAX_CELL_BYTES:,} bytes)"
+            )
         if ref is not None:
             row, col = split_ref(ref.decode())
         else:

@@ -13,11 +13,14 @@ from __future__ import annotations
 
 import functools
 import importlib
-from collections.abc import Callable, Mapping
+import re
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-# Cheap modules first; the rest (scipy, dateutil-heavy) only when a name is missing.
+# Cheap modules first, then COUNTIF, AVERAGE, MAX... built without scipy; the rest
+# (scipy, dateutil-heavy) only when a name is missing.
 _CHEAP = (".math", ".logic", ".info", ".text", ".look", ".date")
+_LIGHT = ("xlcomp.refresh.counting",)
 _COSTLY = (".stat", ".financial", ".eng", ".comp", ".google")
 _PREFIXES = ("_XLFN._XLWS.", "_XLFN.", "_XLWS.", "_XLUDF.")
 
@@ -49,7 +52,7 @@ def native(name: str) -> Callable[..., Any] | None:
 
     up = name.upper()
     candidates = (up, bare_name(up), "_XLFN." + bare_name(up))
-    for modules in (_CHEAP, _COSTLY):
+    for modules in (_CHEAP, _LIGHT, _COSTLY):
         _load(modules)
         for cand in candidates:
             f = _loaded.get(cand)
@@ -74,6 +77,41 @@ def default_udfs() -> dict[str, Callable[..., Any]]:
             raise
         return {}
     return {n.upper(): getattr(mod, n) for n in getattr(mod, "__all__", [])}
+
+
+_CALL = re.compile(r"([A-Za-z_][A-Za-z0-9_.]*)\s*\(")
+
+
+def calls_other_functions(formulas: Iterable[str]) -> bool:
+    """Whether any formula calls a function that formulas' cheap modules do not hold.
+
+    Such a name is one of our worksheet functions (or one Excel has and formulas keeps in
+    a costly module, or an unknown one): only then need ``xlcomp.udfs`` (and xlwings,
+    pydantic, the core) be imported. Names inside string literals may say yes needlessly,
+    never no wrongly.
+    """
+    from formulas.functions import not_implemented
+
+    _load(_CHEAP)
+    _load(_LIGHT)
+    seen: set[str] = set()
+    for text in formulas:
+        if "(" not in text:
+            continue
+        for name in _CALL.findall(text):
+            up = bare_name(name)
+            if up in seen:
+                continue
+            seen.add(up)
+            if up in _ENGINE_FORMS:
+                continue
+            if not any(_loaded.get(c) not in (None, not_implemented) for c in (up, "_XLFN." + up)):
+                return True
+    return False
+
+
+# Calls the engine compiles itself (no function object behind them).
+_ENGINE_FORMS = frozenset({"ROW", "COLUMN", "SINGLE", "SUBTOTAL", "IF", "INDIRECT", "OFFSET"})
 
 
 def udf_lookup(udfs: Mapping[str, Callable[..., Any]], name: str) -> Callable[..., Any] | None:

@@ -17,3 +17,4 @@ test:
 bench:
 	$(PY) bench/udf_bench.py
 	$(PY) bench/refresh_bench.py
+	$(PY) bench/command_bench.py

@@ -93,6 +93,14 @@ CASES: list[tuple[str, Any, str | None, str | None, str | None]] = [
     ('<c r="B2"><f>A2</f></c>', EMPTY, "A2", "normal", None),
     ('<c r="B2"><f></f><v>3</v></c>', 3.0, None, "normal", "3"),
     ('<c r="B2" t="inlineStr"><is><t>in line</t></is></c>', "in line", None, None, None),
+    ('<c r="B2" s="1" t="inlineStr"><is><t>a&amp;b_x0009_</t></is></c>', "a&b\t", None, None, None),
+    (
+        '<c r="B2" t="inlineStr"><is><r><t>bo</t></r><r><t>ld</t></r></is></c>',
+        "bold",
+        None,
+        None,
+        None,
+    ),
     ('<c r="B2" s="2" t="str"><v xml:space="preserve"> x </v></c>', " x ", None, None, " x "),
     (
         '<c r="B2"><f t="shared" ref="B2:B9" si="0">A2+1</f><v>2</v></c>',

@@ -189,8 +189,8 @@ _SCAN = (
     # style, type, a plain formula, a value. One match gives every piece (no attribute
     # dict, no second search); any other form of cell falls to the general branch below.
     rb'<%(p)sc r="(?P<col>[A-Z]{1,3})(?P<row>[0-9]+)"(?: s="[0-9]+")?(?: t="(?P<t>[a-zA-Z]+)")?'
-    rb"(?:/>|>(?:<%(p)sf>(?P<f>[^<]{0,%(n)d})</%(p)sf>)?(?:<%(p)sv>(?P<v>[^<]{0,%(n)d})</%(p)sv>)?"
-    rb"</%(p)sc>)"
+    rb"(?:/>|>(?:<%(p)sf>(?P<f>[^<]{0,%(n)d})</%(p)sf>)?(?:<%(p)sv>(?P<v>[^<]{0,%(n)d})</%(p)sv>"
+    rb"|<%(p)sis><%(p)st>(?P<is>[^<]{0,%(n)d})</%(p)st></%(p)sis>)?</%(p)sc>)"
     rb"|<%(p)srow\b(?P<rattrs>[^>]*?)(?P<rclose>/?)>"
     rb"|</%(p)srow>"
     rb"|<%(p)sc\b(?P<cattrs>[^>]*?)(?:/>|>(?P<inner>.*?)</%(p)sc>)"
@@ -306,12 +306,14 @@ def _scan_sheet(sheet: Sheet, shared: list[str]) -> None:
     current: Row | None = None
     cells = sheet.cells
     for m in scanner.finditer(xml, start_m.end(), end):
-        col_b, row_b, t, ftext, v, rattrs, rclose, cattrs, inner = m.groups()
+        col_b, row_b, t, ftext, v, inline, rattrs, rclose, cattrs, inner = m.groups()
         if col_b is not None:  # the common form
             row = int(row_b)
             col = columns.get(col_b) or columns.setdefault(col_b, col_index(col_b.decode()))
             if v is None:
                 value: Any = EMPTY
+                if inline is not None and t == b"inlineStr":
+                    value = decode_xstring(unescape(inline.decode()))
             elif t is None and v:
                 try:
                     value = float(v)

@@ -19,7 +19,7 @@ from tests.refresh_helpers import error_cells, recalculated_by_libreoffice
 from xlcomp.ooxml import open_workbook, write_package
 from xlcomp.refresh import refresh_workbook
 from xlcomp.refresh.book import read_book
-from xlcomp.refresh.engine import cell_name
+from xlcomp.refresh.parser import cell_name
 from xlcomp.refresh.patch import patch_sheet
 from xlcomp.share import _formula_cells, analyse, leak_forms, share_workbook
 

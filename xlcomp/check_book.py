@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import io
 import json
-import posixpath
 import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
@@ -38,12 +37,8 @@ from xlcomp.core.check import check_bands
 from xlcomp.core.models import GuideData, key
 from xlcomp.core.tables import BAND_COLUMNS, LEVEL_COLUMNS, parse_bands, parse_levels
 from xlcomp.errors import DataError, Problem, WorkbookError
-from xlcomp.ooxml import Package, open_workbook, parse
+from xlcomp.ooxml import Package, open_workbook, parse, relationships, workbook_sheets
 
-_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
-_R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
-_TABLE_REL = "/table"
 _ROW_MENTION = re.compile(r"\b(bands|levels) row (\d+)")
 
 
@@ -120,34 +115,17 @@ def _xml(pkg: Package, part: str) -> Element:
     return root
 
 
-def _rels(pkg: Package, part: str) -> dict[str, tuple[str, str]]:
-    """Relationship id -> (type, target part) of ``part``."""
-    folder, name = posixpath.split(part)
-    rels_part = posixpath.join(folder, "_rels", name + ".rels")
-    if rels_part not in pkg.parts:
-        return {}
-    out: dict[str, tuple[str, str]] = {}
-    for rel in _xml(pkg, rels_part).iter(f"{_REL}Relationship"):
-        target = rel.get("Target", "")
-        if rel.get("TargetMode") == "External":
-            continue
-        full = target.lstrip("/") if target.startswith("/") else posixpath.join(folder, target)
-        out[rel.get("Id", "")] = (rel.get("Type", ""), posixpath.normpath(full))
-    return out
-
-
 def find_tables(pkg: Package) -> dict[str, TablePlace]:
-    """Every Excel table of the workbook by its case-folded name."""
-    workbook = pkg.workbook_part or "xl/workbook.xml"
-    book_rels = _rels(pkg, workbook)
+    """Every Excel table of the workbook by its case-folded name (through the package
+    model: relationships, Transitional or Strict)."""
     tables: dict[str, TablePlace] = {}
-    for sheet in _xml(pkg, workbook).iter(f"{_MAIN}sheet"):
-        name = sheet.get("name", "")
-        sheet_rel = book_rels.get(sheet.get(_R_ID, ""))
-        if sheet_rel is None or sheet_rel[1] not in pkg.parts:
+    for sheet in workbook_sheets(pkg):
+        name = sheet.name
+        if sheet.part is None:
             continue
-        for rel_type, target in _rels(pkg, sheet_rel[1]).values():
-            if not rel_type.endswith(_TABLE_REL) or target not in pkg.parts:
+        for rel in relationships(pkg, sheet.part):
+            target = rel.target
+            if rel.external or rel.kind != "table" or target not in pkg.parts:
                 continue
             table = _xml(pkg, target)
             table_name = table.get("displayName") or table.get("name") or ""
@@ -275,7 +253,8 @@ def read_tables(
             except WorkbookError as exc:
                 raise type(exc)(str(exc) if str(path) in str(exc) else f"{path}: {exc}") from None
     tables = find_tables(pkg)
-    data = pkg.original_bytes if pkg.original_bytes is not None else pkg.to_bytes()
+    # openpyxl reads Transitional only: a Strict file is handed over as normalised.
+    data = pkg.original_bytes if pkg.original_bytes and not pkg.strict else pkg.to_bytes()
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds on broken parts

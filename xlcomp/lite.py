@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import json
 import os
-import posixpath
 import re
 import uuid
 from pathlib import Path
@@ -36,7 +35,18 @@ from defusedxml import ElementTree as SafeET
 
 from xlcomp.errors import WorkbookError
 from xlcomp.lite_codegen import generate_lite_code
-from xlcomp.ooxml import Package, atomic_write_bytes, open_workbook, write_package
+from xlcomp.ooxml import (
+    CONTENT_TYPES,
+    NS_PKG_REL,
+    NS_REL,
+    ROOT_RELS,
+    Package,
+    atomic_write_bytes,
+    open_workbook,
+    relationships,
+    write_package,
+)
+from xlcomp.ooxml.opc import NS_CT
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping
@@ -78,8 +88,8 @@ WEBEXTENSION_ID = "{" + str(uuid.uuid5(uuid.NAMESPACE_URL, "xlcomp:xlwings-lite"
 WEBEXTENSION_PART = "xl/webextensions/webextension1.xml"
 TASKPANES_PART = "xl/webextensions/taskpanes.xml"
 TASKPANES_RELS_PART = "xl/webextensions/_rels/taskpanes.xml.rels"
-CONTENT_TYPES_PART = "[Content_Types].xml"
-ROOT_RELS_PART = "_rels/.rels"
+CONTENT_TYPES_PART = CONTENT_TYPES
+ROOT_RELS_PART = ROOT_RELS
 
 REL_TASKPANES = "http://schemas.microsoft.com/office/2011/relationships/webextensiontaskpanes"
 REL_WEBEXTENSION = "http://schemas.microsoft.com/office/2011/relationships/webextension"
@@ -88,9 +98,8 @@ CT_TASKPANES = "application/vnd.ms-office.webextensiontaskpanes+xml"
 
 NS_WE = "http://schemas.microsoft.com/office/webextensions/webextension/2010/11"
 NS_WETP = "http://schemas.microsoft.com/office/webextensions/taskpanes/2010/11"
-NS_PKG_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
-NS_CT = "http://schemas.openxmlformats.org/package/2006/content-types"
-NS_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+NS_PKG_RELS = NS_PKG_REL
+NS_R = NS_REL
 NS_A = "http://schemas.openxmlformats.org/drawingml/2006/main"
 
 XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n'
@@ -320,35 +329,15 @@ def _is_file_name(name: str) -> bool:
 # --------------------------------------------------------------------------- reading
 
 
-def _resolve(base_part: str, target: str) -> str:
-    """The part name a relationship ``target`` of ``base_part`` points to."""
-    if target.startswith("/"):
-        return target.lstrip("/")
-    folder = posixpath.dirname(base_part)
-    return posixpath.normpath(posixpath.join(folder, target))
-
-
-def _rels_part(part: str) -> str:
-    folder, name = posixpath.split(part)
-    return posixpath.join(folder, "_rels", name + ".rels")
-
-
 def _webextension_parts(pkg: Package) -> Iterator[str]:
-    """Every web extension part reachable from the package's task panes, in order."""
-    if ROOT_RELS_PART not in pkg.parts:
-        return
-    for rel in _rels_of(_parse(pkg, ROOT_RELS_PART)):
-        if rel.get("Type") != REL_TASKPANES or rel.get("TargetMode") == "External":
+    """Every web extension part reachable from the package's task panes, in order (read
+    through the package model's relationships)."""
+    for rel in relationships(pkg, ""):
+        if rel.type != REL_TASKPANES or rel.external:
             continue
-        taskpanes = _resolve("", rel.get("Target", ""))
-        rels = _rels_part(taskpanes)
-        if rels not in pkg.parts:
-            continue
-        for inner in _rels_of(_parse(pkg, rels)):
-            if inner.get("Type") == REL_WEBEXTENSION and inner.get("TargetMode") != "External":
-                part = _resolve(taskpanes, inner.get("Target", ""))
-                if part in pkg.parts:
-                    yield part
+        for inner in relationships(pkg, rel.target):
+            if inner.type == REL_WEBEXTENSION and not inner.external and inner.target in pkg.parts:
+                yield inner.target
 
 
 def _find_lite(pkg: Package) -> tuple[str, Element] | None:

@@ -16,32 +16,17 @@ from pathlib import Path
 
 from xlcomp.errors import WorkbookError, XlcompError
 from xlcomp.libreoffice import convert, pdftoppm
-from xlcomp.ooxml import open_workbook
+from xlcomp.ooxml import open_workbook, workbook_sheets
 from xlcomp.share import share_workbook
 
 PDF_FILTER = 'pdf:calc_pdf_Export:{"SinglePageSheets":{"type":"boolean","value":"true"}}'
 
 
 def sheet_names(book: Path) -> list[str]:
-    """The workbook's visible sheet names, in order (the PDF's page order)."""
-    import re
-
+    """The workbook's visible sheet names, in order (the PDF's page order), read through
+    the package model (the workbook part its relationship names, Transitional or Strict)."""
     pkg = open_workbook(book)
-    xml = pkg.parts.get("xl/workbook.xml", b"").decode("utf-8", "replace")
-    names = []
-    for m in re.finditer(r"<(?:\w+:)?sheet\b([^>]*)/?>", xml):
-        attrs = m.group(1)
-        name = re.search(r'\bname="([^"]*)"', attrs)
-        state = re.search(r'\bstate="([^"]*)"', attrs)
-        if name and not (state and state.group(1) in ("hidden", "veryHidden")):
-            names.append(_unescape(name.group(1)))
-    return names
-
-
-def _unescape(text: str) -> str:
-    from html import unescape
-
-    return unescape(text)
+    return [s.name for s in workbook_sheets(pkg) if s.state not in ("hidden", "veryHidden")]
 
 
 def render(book: Path, out: Path, *, sheet: str | None = None, dpi: int = 110) -> list[Path]:

@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,12 +36,11 @@ from typing import Any
 
 from xlcomp.core.script import format_money
 from xlcomp.errors import WorkbookError
-from xlcomp.ooxml import Package, open_workbook, write_package
+from xlcomp.ooxml import NS_MAIN, Package, open_workbook, write_package
+from xlcomp.refresh import DependencyGraph, Failure, dependency_graph, recalculate, store_values
 from xlcomp.refresh import parser as fx
-from xlcomp.refresh import refresh_workbook
-from xlcomp.refresh.book import NS_MAIN, Book, Sheet, parse_xml, read_book, split_range
-from xlcomp.refresh.engine import Engine, Failure, cell_name
-from xlcomp.refresh.functions import bare_name, default_udfs
+from xlcomp.refresh.book import Book, Sheet, parse_xml, read_book, split_range
+from xlcomp.refresh.parser import cell_name
 from xlcomp.refresh.patch import apply_edits
 from xlcomp.refresh.values import EMPTY, XlError
 
@@ -95,18 +93,6 @@ def _refs(node: fx.Node) -> Iterable[fx.Ref]:
         yield from _refs(node.right)
     elif isinstance(node, fx.UnaryOp):
         yield from _refs(node.operand)
-
-
-def _calls(node: fx.Node) -> Iterable[str]:
-    if isinstance(node, fx.Call):
-        yield bare_name(node.name)
-        for a in node.args:
-            yield from _calls(a)
-    elif isinstance(node, fx.BinOp):
-        yield from _calls(node.left)
-        yield from _calls(node.right)
-    elif isinstance(node, fx.UnaryOp):
-        yield from _calls(node.operand)
 
 
 def _cells_in(book: Book, sheet: int, rect: tuple[int, int, int, int]) -> set[CellKey]:
@@ -190,80 +176,27 @@ class Analysis:
     values: dict[CellKey, Any]
 
 
-def analyse(pkg: Package) -> Analysis:
-    """Private cells, the formula cells derived from them, and the cells of our functions."""
+def analyse(pkg: Package, graph: DependencyGraph | None = None) -> Analysis:
+    """Private cells, the formula cells derived from them, and the cells of our functions.
+
+    ``graph`` is the package's dependency graph when the caller has it (as
+    :func:`xlcomp.refresh.recalculate` gives it); values are the ones the file holds.
+    """
     book = read_book(pkg)
-    udfs = default_udfs()
     private = private_by_name(book) | private_by_style(pkg, book)
-    engine = Engine(book, udfs)
-    cells = engine.collect()
-    order, cyclic = engine.order(cells)
-    tainted: set[CellKey] = set(private)
-    by_sheet: dict[int, list[tuple[int, int]]] = {}
-    for s, r, c in tainted:
-        by_sheet.setdefault(s, []).append((r, c))
-    derived: set[CellKey] = set()
+    if graph is None:
+        graph = dependency_graph(book)
+    derived = graph.dependents(private) - private
     ours: set[CellKey] = set()
-
-    def covers(fc_spill: tuple[int, int, int, int] | None, s: int, r: int, c: int) -> set[CellKey]:
-        if fc_spill is None:
-            return {(s, r, c)}
-        return _cells_in(book, s, fc_spill)
-
-    sheets = {sh.index: sh for sh in book.sheets}
-    masters: dict[tuple[int, int], str] = {}
-    for sh in book.sheets:
-        for cell in sh.cells.values():
-            if cell.ftype == "shared" and cell.formula and cell.si is not None:
-                masters[(sh.index, cell.si)] = cell.formula
-
-    def formula_text(s: int, r: int, c: int) -> str | None:
-        cell = sheets[s].cells.get((r, c))
-        if cell is None:
-            return None
-        if cell.formula:
-            return cell.formula
-        if cell.si is not None:
-            return masters.get((s, cell.si))
-        return None
-
-    def taint(keys: set[CellKey]) -> None:
-        for s, r, c in keys:
-            if (s, r, c) not in tainted:
-                tainted.add((s, r, c))
-                by_sheet.setdefault(s, []).append((r, c))
-        derived.update(keys)
-
-    for i in [*order, *cyclic]:
-        fc = cells[i]
-        keys = covers(fc.spill, fc.sheet, fc.row, fc.col)
-        text = formula_text(fc.sheet, fc.row, fc.col)
-        try:
-            names = set(_calls(fx.parse(text, fc.row, fc.col))) if text else set()
-        except fx.ParseError:
-            names = set()
-        if names & set(udfs):
-            ours |= keys
-        if fc.compiled is None or i in cyclic:
-            taint(keys)  # cannot be analysed: treat as derived
-            continue
-        hit = False
-        for spec in fc.compiled.refs:
-            box = spec(fc.row, fc.col)
-            if box is None:
-                continue
-            s, r1, c1, r2, c2 = box
-            if any(r1 <= r <= r2 and c1 <= c <= c2 for r, c in by_sheet.get(s, ())):
-                hit = True
-                break
-        if hit:
-            taint(keys)
-    derived -= private
+    for node in graph.nodes:
+        if node.calls:
+            ours.update(node.cells())
+    tainted = private | derived
     values = {
-        (s, r, c): v
-        for s, byrc in engine.values.items()
-        for (r, c), v in byrc.items()
-        if (s, r, c) in tainted
+        (sheet.index, r, c): cell.value
+        for sheet in book.sheets
+        for (r, c), cell in sheet.cells.items()
+        if (sheet.index, r, c) in tainted
     }
     return Analysis(private, derived, ours, values)
 
@@ -553,14 +486,18 @@ def share_workbook(
     """
     src, out = Path(src), Path(out)
     when = (now or dt.datetime.now(dt.UTC)).strftime("%Y-%m-%d %H:%M UTC")
-    with tempfile.TemporaryDirectory(prefix="xlcomp-share-") as tmp:
-        refreshed = Path(tmp) / ("refreshed" + src.suffix.lower())
-        refresh = refresh_workbook(src, refreshed)
-        pkg = open_workbook(refreshed)
+    pkg = open_workbook(src)
+    try:
+        refresh = recalculate(pkg)
+    except WorkbookError as exc:
+        if str(src) in str(exc):
+            raise
+        raise type(exc)(f"{src}: {exc}") from None
+    store_values(refresh)
     pkg.path = out
-    book = read_book(pkg)
-    found = analyse(pkg)
-    report = ShareReport(path=out, refresh_failures=list(refresh.failed))
+    book = read_book(pkg)  # the parts now hold the recalculated values
+    found = analyse(pkg, refresh.graph)
+    report = ShareReport(path=out, refresh_failures=list(refresh.failures))
     empty = set() if keep_private else found.private | found.derived
     freeze = found.ours - empty
     report.frozen = len({k for k in freeze if k in _formula_cells(book)})

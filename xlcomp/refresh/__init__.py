@@ -1,12 +1,25 @@
 """Recalculate a workbook without Excel and store the results as cached values.
 
-``refresh_workbook("offer.xlsx")`` reads the package, evaluates every formula — Excel's
-own functions through the ``formulas`` library and our worksheet functions from
-``xlcomp.udfs`` — and writes the values into the sheet XML in place of the old cached
-ones. Every other part of the package (styles, charts, images, comments, macros, xlwings
-Lite code, names, tables, validations) is copied byte for byte, and the file is replaced
-atomically. Formulas that cannot be evaluated keep their old values and are listed in
-the report with their sheet and cell.
+The engine runs in four steps, one module each: :mod:`~xlcomp.refresh.parser` (formula
+text -> syntax tree, once per formula shape), :mod:`~xlcomp.refresh.compiler` (tree ->
+Python closures over the cell values), :mod:`~xlcomp.refresh.graph` (formula cells and
+what they read, in evaluation order) and :mod:`~xlcomp.refresh.evaluate` (run the graph).
+Commands use only this module's face:
+
+* :func:`recalculate` — a package in, a :class:`Recalculation` out: the book, every
+  cell's value after recalculation, the formulas' results, the dependency graph and the
+  formulas that failed. Nothing is written.
+* :func:`store_values` — the results written into the package's sheet parts as cached
+  values (``fullCalcOnLoad`` dropped); the package is then saved by the caller.
+* :func:`dependency_graph` — the graph alone, without evaluating (``share``'s closure
+  over the values the file holds).
+* :func:`refresh_workbook` — the three above for a file: read, recalculate, store, write.
+
+Excel's own functions come from the ``formulas`` library, our worksheet functions from
+``xlcomp.udfs``. Every other part of the package (styles, charts, images, comments,
+macros, xlwings Lite code, names, tables, validations) is copied byte for byte, and the
+file is replaced atomically. Formulas that cannot be evaluated keep their old values and
+are listed in the report with their sheet and cell.
 """
 
 from __future__ import annotations
@@ -21,13 +34,114 @@ from pathlib import Path
 from typing import Any
 
 from xlcomp.errors import WorkbookError
-from xlcomp.ooxml import open_workbook, write_package
+from xlcomp.ooxml import Package, open_workbook, write_package
 from xlcomp.refresh.book import Book, read_book
-from xlcomp.refresh.engine import Engine, Failure
+from xlcomp.refresh.compiler import CellStore, Compiler
+from xlcomp.refresh.evaluate import evaluate
 from xlcomp.refresh.functions import calls_other_functions, default_udfs
+from xlcomp.refresh.graph import CellKey, DependencyGraph, Failure, build_graph
 from xlcomp.refresh.patch import drop_full_calc_on_load, patch_sheet
 
-__all__ = ["Failure", "RefreshReport", "refresh_workbook"]
+__all__ = [
+    "CellKey",
+    "DependencyGraph",
+    "Failure",
+    "Recalculation",
+    "RefreshReport",
+    "dependency_graph",
+    "recalculate",
+    "refresh_workbook",
+    "store_values",
+]
+
+Functions = Mapping[str, Callable[..., Any]]
+
+
+@dataclass
+class Recalculation:
+    """A workbook recalculated in memory.
+
+    ``values[sheet index][(row, column)]`` is every cell's value after recalculation
+    (the file's cached value for cells without a formula and for formulas that failed);
+    ``results`` the same for the formulas computed only; ``graph`` the dependency graph
+    the evaluation ran; ``failures`` every formula that could not be evaluated;
+    ``computed`` how many formulas were.
+    """
+
+    book: Book
+    values: dict[int, dict[tuple[int, int], Any]]
+    results: dict[int, dict[tuple[int, int], Any]]
+    graph: DependencyGraph
+    failures: list[Failure]
+    computed: int
+
+    def value(self, key: CellKey) -> Any:
+        """The value of one cell (``EMPTY`` for a cell the file does not hold)."""
+        from xlcomp.refresh.values import EMPTY
+
+        s, r, c = key
+        return self.values.get(s, {}).get((r, c), EMPTY)
+
+
+def _udfs(functions: Functions | None, book: Book) -> dict[str, Callable[..., Any]]:
+    if functions is None:
+        # Our worksheet functions (and xlwings, pydantic, the core behind them) are
+        # imported only for a workbook that calls a function formulas does not hold.
+        functions = default_udfs() if calls_other_functions(_formula_texts(book)) else {}
+    return {k.upper(): v for k, v in functions.items()}
+
+
+def dependency_graph(book: Book, *, functions: Functions | None = None) -> DependencyGraph:
+    """The formulas of ``book`` compiled and ordered, without evaluating them."""
+    store = CellStore(book)
+    return build_graph(book, Compiler(book, _udfs(functions, book), store))
+
+
+def recalculate(
+    package: Package | Book,
+    *,
+    functions: Functions | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Recalculation:
+    """Evaluate every formula of ``package`` (or of a book already read from one).
+
+    ``functions`` replaces the worksheet functions registered by name (default:
+    ``xlcomp.udfs.__all__``); ``progress(done, total)`` is called as formulas are
+    evaluated. Raises :class:`~xlcomp.errors.WorkbookError` when the package cannot be
+    read; formulas that cannot be evaluated are listed in ``failures``.
+    """
+    with _collector_paused():
+        book = package if isinstance(package, Book) else read_book(package)
+        store = CellStore(book)
+        graph = build_graph(book, Compiler(book, _udfs(functions, book), store))
+        run = evaluate(graph, store, progress)
+        return Recalculation(book, store.values, run.results, graph, run.failures, run.computed)
+
+
+def store_values(recalc: Recalculation) -> int:
+    """Write ``recalc``'s results into its package's sheet parts; cells changed.
+
+    Only cells whose value changes are rewritten; the workbook part loses
+    ``fullCalcOnLoad`` so that viewers show the stored values. The package is changed in
+    memory: save it with :func:`xlcomp.ooxml.write_package`. The book's byte spans no
+    longer match the parts afterwards: read the package again to edit it further.
+    """
+    book = recalc.book
+    pkg = book.package
+    changed = 0
+    for sheet in book.sheets:
+        results = recalc.results.get(sheet.index)
+        if not results:
+            continue
+        xml, n = patch_sheet(sheet, results)
+        if n:
+            pkg.parts[sheet.part] = xml
+            changed += n
+    wb = pkg.parts[book.workbook_part]
+    new_wb = drop_full_calc_on_load(wb)
+    if new_wb != wb:
+        pkg.parts[book.workbook_part] = new_wb
+    return changed
 
 
 @dataclass
@@ -107,32 +221,14 @@ def _refresh(
         if str(src) in str(exc):
             raise
         raise type(exc)(f"{src}: {exc}") from None
-    if functions is None:
-        # Our worksheet functions (and xlwings, pydantic, the core behind them) are
-        # imported only for a workbook that calls a function formulas does not hold.
-        functions = default_udfs() if calls_other_functions(_formula_texts(book)) else {}
-    udfs = {k.upper(): v for k, v in functions.items()}
-    engine = Engine(book, udfs)
-    engine.run(progress)
-    changed = 0
-    for sheet in book.sheets:
-        results = engine.results.get(sheet.index)
-        if not results:
-            continue
-        xml, n = patch_sheet(sheet, results)
-        if n:
-            pkg.parts[sheet.part] = xml
-            changed += n
-    wb = pkg.parts[book.workbook_part]
-    new_wb = drop_full_calc_on_load(wb)
-    if new_wb != wb:
-        pkg.parts[book.workbook_part] = new_wb
+    recalc = recalculate(book, functions=functions, progress=progress)
+    changed = store_values(recalc)
     write_package(pkg, target)
     return RefreshReport(
         path=target,
-        computed=engine.computed,
+        computed=recalc.computed,
         changed=changed,
-        failed=list(engine.failures),
+        failed=list(recalc.failures),
         seconds=time.perf_counter() - start,
     )
 

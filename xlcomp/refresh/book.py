@@ -13,20 +13,16 @@ booleans as ``bool``, errors as formulas' ``XlError``, and a cell without value 
 
 from __future__ import annotations
 
-import posixpath
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from xlcomp.errors import UnsafeWorkbookError, WorkbookError
-from xlcomp.ooxml import Package, check_well_formed
+from xlcomp.ooxml import NS_MAIN, NS_REL, Package, check_well_formed, relationships
 from xlcomp.ooxml import parse as ooxml_parse
 from xlcomp.refresh.parser import col_index
 from xlcomp.refresh.values import EMPTY, to_error
 
-NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-NS_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 REL_OFFICE_DOC = "/officeDocument"
 REL_WORKSHEET = "/worksheet"
 REL_TABLE = "/table"
@@ -164,24 +160,9 @@ class Book:
 
 
 def _rels(pkg: Package, part: str) -> list[tuple[str, str]]:
-    """(type, absolute target) of each relationship of ``part``."""
-    folder, base = posixpath.split(part)
-    rels_name = posixpath.join(folder, "_rels", base + ".rels")
-    data = pkg.parts.get(rels_name)
-    if data is None:
-        return []
-    root = parse_xml(data, rels_name)
-    out = []
-    for rel in root.iter(f"{{{NS_PKG_REL}}}Relationship"):
-        if rel.get("TargetMode") == "External":
-            continue
-        target = rel.get("Target", "")
-        if target.startswith("/"):
-            path = target.lstrip("/")
-        else:
-            path = posixpath.normpath(posixpath.join(folder, target))
-        out.append((rel.get("Type", ""), path))
-    return out
+    """(type, absolute target) of each internal relationship of ``part`` (the package
+    model's :func:`xlcomp.ooxml.relationships`)."""
+    return [(rel.type, rel.target) for rel in relationships(pkg, part) if not rel.external]
 
 
 _SCAN = (
@@ -447,22 +428,13 @@ def _table(pkg: Package, part: str, sheet_index: int) -> Table:
 def read_book(pkg: Package) -> Book:
     """Read sheets, cells, shared strings, tables and defined names of ``pkg``."""
     office = [t for ty, t in _rels(pkg, "") if ty.endswith(REL_OFFICE_DOC)]
-    wb_part = office[0] if office else "xl/workbook.xml"
+    wb_part = pkg.workbook_part or (office[0] if office else "xl/workbook.xml")
     if wb_part not in pkg.parts:
         raise WorkbookError(f"{pkg.path}: no workbook part ({wb_part})")
     root = parse_xml(pkg.parts[wb_part], wb_part)
-    rels = {}
-    folder = posixpath.dirname(wb_part)
-    rels_name = posixpath.join(folder, "_rels", posixpath.basename(wb_part) + ".rels")
-    if rels_name in pkg.parts:
-        for rel in parse_xml(pkg.parts[rels_name], rels_name).iter(f"{{{NS_PKG_REL}}}Relationship"):
-            target = rel.get("Target", "")
-            path = (
-                target.lstrip("/")
-                if target.startswith("/")
-                else posixpath.normpath(posixpath.join(folder, target))
-            )
-            rels[rel.get("Id")] = (rel.get("Type", ""), path)
+    rels = {
+        rel.id: (rel.type, rel.target) for rel in relationships(pkg, wb_part) if not rel.external
+    }
     ss_part = next((p for ty, p in rels.values() if ty.endswith(REL_SHARED_STRINGS)), None)
     shared = _shared_strings(pkg, ss_part)
 

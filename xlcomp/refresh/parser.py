@@ -490,3 +490,8 @@ def shape_key(text: str, row: int, col: int) -> str:
         return rs + cs
 
     return _SHAPE.sub(sub, text)
+
+
+def cell_name(row: int, col: int) -> str:
+    """(3, 2) -> ``"B3"``."""
+    return f"{col_letters(col)}{row}"

@@ -18,7 +18,7 @@ import re
 from typing import Any
 
 from xlcomp.refresh.book import Sheet
-from xlcomp.refresh.engine import cell_name
+from xlcomp.refresh.parser import cell_name
 from xlcomp.refresh.values import EMPTY, XlError
 
 _T_ATTR = re.compile(rb"\s+t\s*=\s*(?:\"[^\"]*\"|'[^']*')")

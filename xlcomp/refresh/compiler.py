@@ -1,32 +1,27 @@
-"""Evaluate every formula of a workbook: compile once per shape, run in dependency order.
+"""Compile formula shapes into Python closures over the workbook's cell values.
 
-How it stays fast on a sheet of 2,000 alike rows:
+The second step of recalculation (parse -> **compile** -> graph -> evaluate). Each
+formula is reduced to its shape (:func:`~xlcomp.refresh.parser.shape_key`); the first
+cell of a shape is parsed and compiled into nested closures that take the cell's
+(row, column) and read relative references at offsets from it. Every other cell of that
+shape (and every child of a shared formula) reuses them.
 
-1. Each formula is reduced to its shape (:func:`~xlcomp.refresh.parser.shape_key`); the
-   first cell of a shape is parsed and compiled into nested Python closures that take
-   the cell's (row, column) and read relative references at offsets from it. Every
-   other cell of that shape (and every child of a shared formula) reuses the closures.
-2. Dependencies are static rectangles (references, defined names, table references),
-   so the order is one topological sort over formula cells (Kahn's algorithm), with no
-   recursion and no per-cell scheduler; a cycle is reported, not looped over.
-3. Ranges read by many cells (a bands table) are built once and cached: in dependency
-   order every formula inside a range is final before anything reads it.
-4. Arithmetic and comparisons on two numbers take a direct path; anything else
-   (text, booleans, errors, arrays) goes to formulas' Excel operators.
+A :class:`Compiled` shape carries its function and the rectangles it reads (each a
+function of the cell), which :mod:`xlcomp.refresh.graph` orders the cells by. Values
+live in a :class:`CellStore`: the cached values of every cell, overwritten by results
+as they are computed, and ranges built once and cached (in dependency order every
+formula inside a range is final before anything reads it).
 
-Native functions are formulas' implementations; our worksheet functions are called
-with the xlwings convention (None, scalar or 2-D list in; scalar or 2-D list out).
-A formula that cannot be evaluated (unknown function, unsupported syntax, a function
-that raised) is reported with its sheet and cell and keeps its cached value; formulas
-that depend on it are reported too.
+Arithmetic and comparisons on two numbers take a direct path; anything else (text,
+booleans, errors, arrays) goes to formulas' Excel operators. Native functions are
+formulas' implementations; our worksheet functions are called with the xlwings
+convention (None, scalar or 2-D list in; scalar or 2-D list out).
 """
 
 from __future__ import annotations
 
-import bisect
 import math
 import operator
-from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -34,13 +29,12 @@ from typing import Any
 import numpy as np
 
 from xlcomp.refresh import parser as fx
-from xlcomp.refresh.book import Book, Sheet, Table, split_range
+from xlcomp.refresh.book import Book, Table
 from xlcomp.refresh.functions import bare_name, native, udf_lookup
 from xlcomp.refresh.structured import StructRefError, resolve
 from xlcomp.refresh.values import (
     DIV_ERROR,
     EMPTY,
-    NA_ERROR,
     NAME_ERROR,
     NUM_ERROR,
     REF_ERROR,
@@ -54,9 +48,23 @@ from xlcomp.refresh.values import (
     to_udf,
 )
 
+__all__ = [
+    "CellStore",
+    "CompileError",
+    "Compiled",
+    "Compiler",
+    "EvalError",
+    "Fn",
+    "Rect",
+    "RefSpec",
+]
+
 Fn = Callable[[int, int], Any]
-Rect = tuple[int, int, int, int, int]  # sheet index, r1, c1, r2, c2
+"""A compiled formula (or part of one): the value at (row, column)."""
+Rect = tuple[int, int, int, int, int]
+"""A rectangle of cells: sheet index, first row, first column, last row, last column."""
 RefSpec = Callable[[int, int], "Rect | None"]
+"""The rectangle a reference reads from the cell at (row, column); None: no cells."""
 
 
 class CompileError(Exception):
@@ -69,48 +77,64 @@ class EvalError(Exception):
 
 @dataclass
 class Compiled:
-    """A compiled formula shape: its function and the rectangles it reads."""
+    """A compiled formula shape: its function, the rectangles it reads, our functions.
+
+    ``calls`` holds the upper-case names of our worksheet functions the formula calls
+    (share freezes such cells into values).
+    """
 
     fn: Fn
     refs: list[RefSpec]
+    calls: frozenset[str] = field(default_factory=frozenset)
 
 
-@dataclass(slots=True)
-class FormulaCell:
-    """One formula to evaluate (an array formula covers ``spill``)."""
+class CellStore:
+    """Every cell's value by sheet index and (row, column), and cached ranges.
 
-    sheet: int
-    row: int
-    col: int
-    compiled: Compiled | None
-    spill: tuple[int, int, int, int] | None = None
-    deps: list[int] = field(default_factory=list)
+    Starts as the values the file holds; the evaluator overwrites formula cells with
+    their results, in dependency order.
+    """
+
+    def __init__(self, book: Book) -> None:
+        self.sheets = {s.index: s for s in book.sheets}
+        self.values: dict[int, dict[tuple[int, int], Any]] = {
+            s.index: {k: c.value for k, c in s.cells.items()} for s in book.sheets
+        }
+        self.range_cache: dict[Rect, Any] = {}
+
+    # -- values ------------------------------------------------------------------------
+
+    def get_range(self, s: int, r1: int, c1: int, r2: int, c2: int) -> Any:
+        """The values of a rectangle as a 2-D Array (blank cells are EMPTY)."""
+        key = (s, r1, c1, r2, c2)
+        hit = self.range_cache.get(key)
+        if hit is not None:
+            return hit
+        sheet = self.sheets.get(s)
+        vals = self.values.get(s, {})
+        if sheet is not None:
+            r2 = min(r2, max(sheet.max_row, r1))
+            c2 = min(c2, max(sheet.max_col, c1))
+        h, w = r2 - r1 + 1, c2 - c1 + 1
+        arr = np.empty((h, w), object)
+        arr.fill(EMPTY)
+        if h * w <= 4 * len(vals) + 64:
+            get = vals.get
+            for i in range(h):
+                r = r1 + i
+                for j in range(w):
+                    v = get((r, c1 + j))
+                    if v is not None:
+                        arr[i, j] = v
+        else:
+            for (r, c), v in vals.items():
+                if r1 <= r <= r2 and c1 <= c <= c2:
+                    arr[r - r1, c - c1] = v
+        out = arr.view(Array)
+        self.range_cache[key] = out
+        return out
 
 
-@dataclass(frozen=True)
-class Failure:
-    """A formula that could not be evaluated, and why."""
-
-    sheet: str
-    cell: str
-    reason: str
-
-    def __str__(self) -> str:
-        return f"{_quote_sheet(self.sheet)}!{self.cell}: {self.reason}"
-
-
-def _quote_sheet(name: str) -> str:
-    if name.replace("_", "a").replace(".", "a").isalnum() and not name[:1].isdigit():
-        return name
-    return "'" + name.replace("'", "''") + "'"
-
-
-def cell_name(row: int, col: int) -> str:
-    """(3, 2) -> ``"B3"``."""
-    return f"{fx.col_letters(col)}{row}"
-
-
-# ---------------------------------------------------------------------------------------
 # Operators
 
 
@@ -172,64 +196,24 @@ def _finite(v: Any) -> Any:
     return v
 
 
-# ---------------------------------------------------------------------------------------
-# Engine
+class Compiler:
+    """Compiles formula shapes of one workbook (and its defined names) once each."""
 
-
-class Engine:
-    """Holds a workbook's values and evaluates its formulas."""
-
-    def __init__(self, book: Book, udfs: Mapping[str, Callable[..., Any]]) -> None:
+    def __init__(
+        self, book: Book, udfs: Mapping[str, Callable[..., Any]], store: CellStore
+    ) -> None:
         self.book = book
         self.udfs = dict(udfs)
-        self.sheets: dict[int, Sheet] = {s.index: s for s in book.sheets}
+        self.store = store
         self.sheet_index = {n.upper(): i for i, n in enumerate(book.sheet_names)}
-        self.values: dict[int, dict[tuple[int, int], Any]] = {
-            s.index: {k: c.value for k, c in s.cells.items()} for s in book.sheets
-        }
+        self.values = store.values
+        self.get_range = store.get_range
         self.tables = {t.name.upper(): t for t in book.tables}
-        self.range_cache: dict[Rect, Any] = {}
         self.shapes: dict[tuple[int, str], Compiled] = {}
         self.name_cache: dict[tuple[str, int], Compiled] = {}
         self._naming: set[tuple[str, int]] = set()
-        self.results: dict[int, dict[tuple[int, int], Any]] = {}
-        self.failures: list[Failure] = []
-        self.computed = 0
+        self._calls: set[str] = set()
         self._udf_ranges: dict[int, tuple[Any, Any]] = {}
-
-    # -- values ------------------------------------------------------------------------
-
-    def get_range(self, s: int, r1: int, c1: int, r2: int, c2: int) -> Any:
-        """The values of a rectangle as a 2-D Array (blank cells are EMPTY)."""
-        key = (s, r1, c1, r2, c2)
-        hit = self.range_cache.get(key)
-        if hit is not None:
-            return hit
-        sheet = self.sheets.get(s)
-        vals = self.values.get(s, {})
-        if sheet is not None:
-            r2 = min(r2, max(sheet.max_row, r1))
-            c2 = min(c2, max(sheet.max_col, c1))
-        h, w = r2 - r1 + 1, c2 - c1 + 1
-        arr = np.empty((h, w), object)
-        arr.fill(EMPTY)
-        if h * w <= 4 * len(vals) + 64:
-            get = vals.get
-            for i in range(h):
-                r = r1 + i
-                for j in range(w):
-                    v = get((r, c1 + j))
-                    if v is not None:
-                        arr[i, j] = v
-        else:
-            for (r, c), v in vals.items():
-                if r1 <= r <= r2 and c1 <= c <= c2:
-                    arr[r - r1, c - c1] = v
-        out = arr.view(Array)
-        self.range_cache[key] = out
-        return out
-
-    # -- compiling ---------------------------------------------------------------------
 
     def compile_cell(self, sheet: int, text: str, row: int, col: int) -> Compiled:
         """The compiled shape of formula ``text`` in (row, col) of ``sheet``."""
@@ -242,8 +226,9 @@ class Engine:
         except fx.ParseError as exc:
             raise CompileError(f"cannot parse the formula ={text} ({exc})") from exc
         refs: list[RefSpec] = []
+        self._calls = set()
         fn = self._compile(node, sheet, refs)
-        compiled = Compiled(fn, refs)
+        compiled = Compiled(fn, refs, frozenset(self._calls))
         self.shapes[key] = compiled
         return compiled
 
@@ -340,6 +325,7 @@ class Engine:
             compiled = self.name_cache.get(key)
             if compiled is None:
                 self._naming.add(key)
+                outer, self._calls = self._calls, set()
                 try:
                     text = chosen.text.strip()
                     if text.startswith("="):
@@ -350,11 +336,14 @@ class Engine:
                         raise CompileError(f"cannot read defined name {node.name}: {exc}") from exc
                     name_refs: list[RefSpec] = []
                     base = chosen.local_sheet if chosen.local_sheet is not None else sheet
-                    compiled = Compiled(self._compile(tree, base, name_refs), name_refs)
+                    fn = self._compile(tree, base, name_refs)
+                    compiled = Compiled(fn, name_refs, frozenset(self._calls))
                 finally:
                     self._naming.discard(key)
+                    self._calls = outer
                 self.name_cache[key] = compiled
             refs.extend(compiled.refs)
+            self._calls |= compiled.calls
             return compiled.fn
         table = self.tables.get(up)
         if table is not None:
@@ -518,6 +507,7 @@ class Engine:
         args = [self._compile(a, sheet, refs) for a in node.args]
         udf = udf_lookup(self.udfs, node.name)
         if udf is not None:
+            self._calls.add(name)
             return self._udf_call(udf, name, args, node.args)
         if name == "IF" and 2 <= len(args) <= 3:
             return self._compile_if(args)
@@ -645,179 +635,3 @@ class Engine:
             return from_udf(out)
 
         return call
-
-    # -- evaluation --------------------------------------------------------------------
-
-    def collect(self) -> list[FormulaCell]:
-        """Compile every formula of the workbook; failures are recorded, not raised."""
-        cells: list[FormulaCell] = []
-        for sheet in self.book.sheets:
-            masters: dict[int, tuple[str, int, int]] = {}
-            for cell in sheet.cells.values():
-                if cell.ftype == "shared" and cell.formula and cell.si is not None:
-                    masters[cell.si] = (cell.formula, cell.row, cell.col)
-            for cell in sheet.cells.values():
-                if cell.ftype is None:
-                    continue
-                try:
-                    if cell.ftype == "dataTable":
-                        raise CompileError("what-if data tables are not supported")
-                    text = cell.formula
-                    row, col = cell.row, cell.col
-                    if text is None and cell.ftype == "shared" and cell.si in masters:
-                        text, row, col = masters[cell.si]
-                    if not text:
-                        raise CompileError("the formula has no text")
-                    compiled = self.compile_cell(sheet.index, text, row, col)
-                except (CompileError, RecursionError) as exc:
-                    self.fail(sheet.index, cell.row, cell.col, str(exc))
-                    cells.append(FormulaCell(sheet.index, cell.row, cell.col, None))
-                    continue
-                spill = None
-                if cell.ftype == "array":
-                    spill = (
-                        split_range(cell.fref)
-                        if cell.fref
-                        else (cell.row, cell.col, cell.row, cell.col)
-                    )
-                cells.append(FormulaCell(sheet.index, cell.row, cell.col, compiled, spill))
-        return cells
-
-    def fail(self, sheet: int, row: int, col: int, reason: str) -> None:
-        """Record a formula that could not be evaluated."""
-        self.failures.append(Failure(self.book.sheet_names[sheet], cell_name(row, col), reason))
-
-    def order(self, cells: list[FormulaCell]) -> tuple[list[int], list[int]]:
-        """Indices of ``cells`` in evaluation order, and those on a cycle."""
-        # Index formula outputs by sheet and column: rows sorted, for range look-ups.
-        where: dict[tuple[int, int, int], int] = {}
-        for i, fc in enumerate(cells):
-            if fc.spill is not None:
-                r1, c1, r2, c2 = fc.spill
-                for rr in range(r1, r2 + 1):
-                    for cc in range(c1, c2 + 1):
-                        where[(fc.sheet, rr, cc)] = i
-            else:
-                where[(fc.sheet, fc.row, fc.col)] = i
-        cols: dict[int, dict[int, list[int]]] = {}
-        for s, r, c in where:
-            cols.setdefault(s, {}).setdefault(c, []).append(r)
-        for bycol in cols.values():
-            for rows in bycol.values():
-                rows.sort()
-        dependents: list[list[int]] = [[] for _ in cells]
-        indeg = [0] * len(cells)
-        for i, fc in enumerate(cells):
-            deps: set[int] = set()
-            for spec in fc.compiled.refs if fc.compiled is not None else ():
-                box = spec(fc.row, fc.col)
-                if box is None:
-                    continue
-                s, r1, c1, r2, c2 = box
-                found = cols.get(s)
-                if not found:
-                    continue
-                bycol = found
-                if r1 == r2 and c1 == c2:
-                    j = where.get((s, r1, c1))
-                    if j is not None:
-                        deps.add(j)
-                    continue
-                for c, rows in bycol.items():
-                    if c1 <= c <= c2:
-                        lo = bisect.bisect_left(rows, r1)
-                        hi = bisect.bisect_right(rows, r2)
-                        for rr in rows[lo:hi]:
-                            deps.add(where[(s, rr, c)])
-            fc.deps = sorted(deps)
-            indeg[i] = len(deps)
-            for d in deps:
-                dependents[d].append(i)
-        ready = deque(i for i, d in enumerate(indeg) if d == 0)
-        out: list[int] = []
-        while ready:
-            i = ready.popleft()
-            out.append(i)
-            for j in dependents[i]:
-                indeg[j] -= 1
-                if indeg[j] == 0:
-                    ready.append(j)
-        cyclic = [i for i, d in enumerate(indeg) if d > 0]
-        return out, cyclic
-
-    def run(self, progress: Callable[[int, int], None] | None = None) -> None:
-        """Evaluate every formula; results land in :attr:`results`."""
-        cells = self.collect()
-        order, cyclic = self.order(cells)
-        failed = [fc.compiled is None for fc in cells]  # already reported by collect()
-        for i in cyclic:
-            fc = cells[i]
-            failed[i] = True
-            self.fail(fc.sheet, fc.row, fc.col, "circular reference")
-        total = len(order)
-        step = max(1, total // 200)
-        for n, i in enumerate(order):
-            fc = cells[i]
-            if fc.compiled is None:
-                continue
-            bad = next((d for d in fc.deps if failed[d]), None)
-            if bad is not None:
-                failed[i] = True
-                dep = cells[bad]
-                self.fail(
-                    fc.sheet,
-                    fc.row,
-                    fc.col,
-                    f"depends on {_quote_sheet(self.book.sheet_names[dep.sheet])}!"
-                    f"{cell_name(dep.row, dep.col)}, which could not be evaluated",
-                )
-            else:
-                try:
-                    self._evaluate(fc)
-                    self.computed += 1
-                except (EvalError, CompileError) as exc:
-                    failed[i] = True
-                    self.fail(fc.sheet, fc.row, fc.col, str(exc))
-                except Exception as exc:  # formulas raised: report, do not crash
-                    failed[i] = True
-                    self.fail(
-                        fc.sheet,
-                        fc.row,
-                        fc.col,
-                        f"the engine failed ({type(exc).__name__}: {exc})".rstrip(),
-                    )
-            if progress is not None and (n % step == 0 or n == total - 1):
-                progress(n + 1, total)
-
-    def _evaluate(self, fc: FormulaCell) -> None:
-        assert fc.compiled is not None
-        v = fc.compiled.fn(fc.row, fc.col)
-        vals = self.values[fc.sheet]
-        out = self.results.setdefault(fc.sheet, {})
-        if fc.spill is None:
-            if isinstance(v, np.ndarray):
-                v = scalar(v[0, 0]) if v.size else VALUE_ERROR
-            if v is EMPTY:
-                v = 0.0
-            vals[(fc.row, fc.col)] = v
-            out[(fc.row, fc.col)] = v
-            return
-        r1, c1, r2, c2 = fc.spill
-        h, w = r2 - r1 + 1, c2 - c1 + 1
-        grid = None if not isinstance(v, np.ndarray) else v if v.ndim == 2 else v.reshape(1, -1)
-        for i in range(h):
-            for j in range(w):
-                if grid is None:
-                    x = v
-                else:
-                    gi = i if grid.shape[0] > 1 else 0
-                    gj = j if grid.shape[1] > 1 else 0
-                    x = (
-                        scalar(grid[gi, gj])
-                        if gi < grid.shape[0] and gj < grid.shape[1]
-                        else NA_ERROR
-                    )
-                if x is EMPTY:
-                    x = 0.0
-                vals[(r1 + i, c1 + j)] = x
-                out[(r1 + i, c1 + j)] = x

@@ -146,12 +146,21 @@ def make_pipeline(path: Path, rows: int = 2000, native: bool = False) -> None:
     wb.close()
 
 
-def measure(cmd: list[str]) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MB) of ``cmd`` run as its own process tree."""
+Run = tuple[float, float, float]
+"""One run: wall seconds, peak RSS (MB), CPU seconds (user + system) of the process tree."""
+
+
+def measure(cmd: list[str]) -> Run:
+    """Wall seconds, peak RSS (MB) and CPU seconds of ``cmd`` run as its own process tree.
+
+    CPU time is shown beside wall time because it depends far less on what else the
+    machine runs: on a shared machine the wall-time ratio is the goal, the CPU ratio the
+    check that the goal's verdict is not an accident of load.
+    """
     helper = [sys.executable, __file__, "--measure-child", json.dumps(cmd)]
     out = subprocess.run(helper, check=True, capture_output=True, text=True)
     data = json.loads(out.stdout.strip().splitlines()[-1])
-    return float(data["seconds"]), float(data["rss_mb"])
+    return float(data["seconds"]), float(data["rss_mb"]), float(data["cpu"])
 
 
 def _measure_child(cmd: list[str]) -> None:
@@ -166,8 +175,9 @@ def _measure_child(cmd: list[str]) -> None:
     if proc.returncode != 0:
         sys.stderr.write(proc.stdout + proc.stderr)
         raise SystemExit(proc.returncode)
-    rss_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    print(json.dumps({"seconds": seconds, "rss_mb": rss_kb / 1024}))
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = usage.ru_utime + usage.ru_stime
+    print(json.dumps({"seconds": seconds, "rss_mb": usage.ru_maxrss / 1024, "cpu": cpu}))
 
 
 def _libreoffice_profile(folder: Path) -> str:
@@ -182,22 +192,23 @@ class SizeResult:
     """The runs of both tools on one pipeline size: (seconds, peak RSS MB) each."""
 
     rows: int
-    ours: list[tuple[float, float]] = field(default_factory=list)
-    libreoffice: list[tuple[float, float]] = field(default_factory=list)
+    ours: list[Run] = field(default_factory=list)
+    libreoffice: list[Run] = field(default_factory=list)
 
     @staticmethod
-    def _median(runs: list[tuple[float, float]], i: int) -> float:
+    def _median(runs: list[Run], i: int) -> float:
         return statistics.median(r[i] for r in runs)
 
     def line(self) -> str:
         """One row of the table."""
-        ours_s, ours_mb = self._median(self.ours, 0), self._median(self.ours, 1)
+        ours_s, ours_mb, ours_cpu = (self._median(self.ours, i) for i in range(3))
         if not self.libreoffice:
-            return f"| {self.rows:,} | {ours_s:.2f} s | - | - | {ours_mb:.0f} MB | - |"
-        lo_s, lo_mb = self._median(self.libreoffice, 0), self._median(self.libreoffice, 1)
+            return f"| {self.rows:,} | {ours_s:.2f} s | - | - | {ours_mb:.0f} MB | - | - |"
+        lo_s, lo_mb, lo_cpu = (self._median(self.libreoffice, i) for i in range(3))
         return (
             f"| {self.rows:,} | {ours_s:.2f} s | {lo_s:.2f} s | {ours_s / lo_s:.2f}x "
-            f"| {ours_mb:.0f} MB | {lo_mb:.0f} MB |"
+            f"| {ours_mb:.0f} MB | {lo_mb:.0f} MB "
+            f"| {ours_cpu:.2f} / {lo_cpu:.2f} s = {ours_cpu / lo_cpu:.2f}x |"
         )
 
     def meets_goals(self) -> bool:
@@ -277,8 +288,8 @@ def main(argv: list[str] | None = None) -> int:
         f"pipeline x 7 formulas a row; whole processes, interleaved; median of {args.runs} "
         "runs after a warm-up; peak RSS of each process tree"
     )
-    print("| rows | xlcomp | LibreOffice | ratio | xlcomp peak | LibreOffice peak |")
-    print("|---|---|---|---|---|---|")
+    print("| rows | xlcomp | LibreOffice | ratio | xlcomp peak | LibreOffice peak | CPU time |")
+    print("|---|---|---|---|---|---|---|")
     for result in results:
         print(result.line())
     if not soffice:

@@ -363,8 +363,8 @@ def test_well_formed_check_accepts_and_builds_nothing() -> None:
         )
         for fn in ("check_well_formed", "parse")
     }
-    assert grown["parse"] > 50_000  # KiB: a tree of 200,000 cells and their <v>s
-    assert grown["check_well_formed"] < grown["parse"] / 10
+    assert grown["parse"] > 20_000, grown  # KiB: a tree of 200,000 cells and their <v>s
+    assert grown["check_well_formed"] < grown["parse"] / 10, grown
 
 
 # -- start-up ------------------------------------------------------------------------------

@@ -40,9 +40,9 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from xlcomp import udfs
-from xlcomp import worksheet as ws
 from xlcomp.core.guide import load_guide
 from xlcomp.core.tables import band_rows
+from xlcomp.worksheet import vector as ws_vector
 
 ROWS = 100_000
 SCALAR_TARGET_US = 20.0
@@ -161,12 +161,12 @@ def main(argv: list[str] | None = None) -> int:
     column_ms = column_call(cols, ns.repeat)
     scalar_ms = scalar_calls(cols, max(3, ns.repeat // 2))
     ratio = min(scalar_ms) / min(column_ms)
-    vector = ws._VECTOR
-    ws._VECTOR = False
+    vector = ws_vector.VECTOR
+    ws_vector.VECTOR = False
     try:
         loop_ms = column_call(cols, max(3, ns.repeat // 2))
     finally:
-        ws._VECTOR = vector
+        ws_vector.VECTOR = vector
     bands = band_rows(load_guide().bands)
     bp_ms = [
         t * 1e3

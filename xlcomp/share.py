@@ -411,7 +411,61 @@ def _scrub_charts(pkg: Package, book: Book, removed: set[CellKey]) -> list[str]:
     return touched
 
 
+def _note_in_reserved_cell(pkg: Package, book: Book, note: str) -> str | None:
+    """The note written into the cell the name ``share_note`` points to, if any.
+
+    The template keeps one on its Guide sheet (wrapped, merged across the page, inside
+    the print area), holding a placeholder the note replaces.
+    """
+    from xml.sax.saxutils import escape
+
+    name = next((n for n in book.names if n.name.casefold() == "share_note"), None)
+    if name is None or "!" not in name.text:
+        return None
+    sheet_name, _, ref = name.text.rpartition("!")
+    sheet_name = sheet_name.strip("'").replace("''", "'")
+    ref = ref.replace("$", "")
+    sheet = next((s for s in book.sheets if s.name == sheet_name), None)
+    if sheet is None or not re.fullmatch(r"[A-Z]{1,3}[0-9]+", ref):
+        return None
+    p = sheet.prefix
+    xml = pkg.parts[sheet.part]
+    # the cell, whatever it holds (the template's placeholder): <c r="A66" s="3"/>,
+    # <c r="A66" s="3" t="s"><v>7</v></c>; its style is kept
+    empty = re.compile(
+        rb'<%sc r="%s"([^>]*?)\s*(?:/>|>.*?</%sc>)' % (re.escape(p), ref.encode(), re.escape(p)),
+        re.S,
+    )
+    text = escape(note).encode("utf-8")
+
+    def filled(m: re.Match[bytes]) -> bytes:
+        style = re.search(rb'\ss="[0-9]+"', m.group(1))
+        return (
+            b'<%sc r="%s"%s t="inlineStr"><%sis><%st xml:space="preserve">%s</%st></%sis></%sc>'
+            % (
+                p,
+                ref.encode(),
+                style.group(0) if style else b"",
+                p,
+                p,
+                text,
+                p,
+                p,
+                p,
+            )
+        )
+
+    new, count = empty.subn(filled, xml, count=1)
+    if count == 0:
+        return None
+    pkg.parts[sheet.part] = new
+    return f"{sheet.name}!{ref}"
+
+
 def _add_note(pkg: Package, book: Book, note: str) -> str | None:
+    reserved = _note_in_reserved_cell(pkg, book, note)
+    if reserved is not None:
+        return reserved
     sheet = next((s for s in book.sheets if s.name.casefold() == NOTE_SHEET.casefold()), None)
     if sheet is None:
         sheet = book.sheets[0] if book.sheets else None

@@ -40,7 +40,8 @@ from xlcomp.refresh.compiler import CellStore, Compiler
 from xlcomp.refresh.evaluate import evaluate
 from xlcomp.refresh.functions import calls_other_functions, default_udfs
 from xlcomp.refresh.graph import CellKey, DependencyGraph, Failure, build_graph
-from xlcomp.refresh.patch import drop_full_calc_on_load, patch_sheet
+from xlcomp.refresh.parser import cell_name
+from xlcomp.refresh.patch import drop_full_calc_on_load, patch_sheet, set_full_calc_on_load
 
 __all__ = [
     "CellKey",
@@ -74,6 +75,7 @@ class Recalculation:
     graph: DependencyGraph
     failures: list[Failure]
     computed: int
+    spills: dict[CellKey, tuple[int, int, int, int]] = field(default_factory=dict)
 
     def value(self, key: CellKey) -> Any:
         """The value of one cell (``EMPTY`` for a cell the file does not hold)."""
@@ -113,17 +115,34 @@ def recalculate(
     with _collector_paused():
         book = package if isinstance(package, Book) else read_book(package)
         store = CellStore(book)
-        graph = build_graph(book, Compiler(book, _udfs(functions, book), store))
+        compiler = Compiler(book, _udfs(functions, book), store)
+        graph = build_graph(book, compiler)
         run = evaluate(graph, store, progress)
-        return Recalculation(book, store.values, run.results, graph, run.failures, run.computed)
+        for _ in range(3):
+            # A dynamic array that spilled past the range the file stored: the cells it
+            # filled are inputs of other formulas too. Order again with the real ranges.
+            grown = {
+                (n.sheet, n.row, n.col): run.spills[(n.sheet, n.row, n.col)]
+                for n in graph.nodes
+                if n.dynamic and run.spills.get((n.sheet, n.row, n.col), n.spill) != n.spill
+            }
+            if not grown:
+                break
+            store.range_cache.clear()
+            graph = build_graph(book, compiler, {**run.spills, **grown})
+            run = evaluate(graph, store, progress)
+        return Recalculation(
+            book, store.values, run.results, graph, run.failures, run.computed, run.spills
+        )
 
 
 def store_values(recalc: Recalculation) -> int:
     """Write ``recalc``'s results into its package's sheet parts; cells changed.
 
     Only cells whose value changes are rewritten; the workbook part loses
-    ``fullCalcOnLoad`` so that viewers show the stored values. The package is changed in
-    memory: save it with :func:`xlcomp.ooxml.write_package`. The book's byte spans no
+    ``fullCalcOnLoad`` so that viewers show the stored values, or gets it when any
+    formula could not be computed, so that Excel recalculates those on open. The package
+    is changed in memory: save it with :func:`xlcomp.ooxml.write_package`. The book's byte spans no
     longer match the parts afterwards: read the package again to edit it further.
     """
     book = recalc.book
@@ -133,12 +152,21 @@ def store_values(recalc: Recalculation) -> int:
         results = recalc.results.get(sheet.index)
         if not results:
             continue
-        xml, n = patch_sheet(sheet, results)
+        refs = {}
+        for (s, r, c), (r1, c1, r2, c2) in recalc.spills.items():
+            anchor = sheet.cells.get((r, c)) if s == sheet.index else None
+            if anchor is None:
+                continue
+            ref = cell_name(r1, c1) + (f":{cell_name(r2, c2)}" if (r1, c1) != (r2, c2) else "")
+            if (anchor.fref or "").replace("$", "").upper() != ref:
+                refs[(r, c)] = ref
+        xml, n = patch_sheet(sheet, results, refs)
         if n:
             pkg.parts[sheet.part] = xml
             changed += n
     wb = pkg.parts[book.workbook_part]
-    new_wb = drop_full_calc_on_load(wb)
+    # Cells left uncomputed keep stale values: Excel must recalculate them on open.
+    new_wb = set_full_calc_on_load(wb) if recalc.failures else drop_full_calc_on_load(wb)
     if new_wb != wb:
         pkg.parts[book.workbook_part] = new_wb
     return changed

@@ -21,7 +21,7 @@ from xlcomp.errors import UnsafeWorkbookError, WorkbookError
 from xlcomp.ooxml import NS_MAIN, NS_REL, Package, check_well_formed, relationships
 from xlcomp.ooxml import parse as ooxml_parse
 from xlcomp.refresh.parser import col_index
-from xlcomp.refresh.values import EMPTY, to_error
+from xlcomp.refresh.values import EMPTY, iso_serial, to_error
 
 REL_OFFICE_DOC = "/officeDocument"
 REL_WORKSHEET = "/worksheet"
@@ -79,6 +79,7 @@ class Cell:
     ftype: str | None = None
     fref: str | None = None
     si: int | None = None
+    dynamic: bool = False  # cm="..." (cell metadata): a dynamic array formula that spills
     t: str | None = None
     vstart: int = -1
     vend: int = -1
@@ -157,6 +158,7 @@ class Book:
     sheets: list[Sheet]
     names: list[DefinedName]
     tables: list[Table]
+    date1904: bool = False
 
 
 def _rels(pkg: Package, part: str) -> list[tuple[str, str]]:
@@ -212,7 +214,8 @@ def split_range(ref: str) -> tuple[int, int, int, int]:
 class _CellReader:
     """Turns the inside of one ``<c>`` element into a value and a formula."""
 
-    def __init__(self, prefix: bytes, shared: list[str]) -> None:
+    def __init__(self, prefix: bytes, shared: list[str], date1904: bool = False) -> None:
+        self.date1904 = date1904
         p = re.escape(prefix)
         self.f = re.compile(rb"<%sf\b([^>]*?)(?:/>|>(.*?)</%sf>)" % (p, p), re.S)
         self.v = re.compile(rb"<%sv\b[^>]*?(?:/>|>(.*?)</%sv>)" % (p, p), re.S)
@@ -251,10 +254,15 @@ class _CellReader:
             return raw.strip() in ("1", "true")
         if t == b"e":
             return to_error(raw)
-        return decode_xstring(raw)  # str, d
+        if t == b"d":  # a date stored as ISO 8601 text: Excel reads it as its serial
+            serial = iso_serial(raw, self.date1904)
+            if serial is None:
+                raise WorkbookError(f"{where}: bad ISO 8601 date {raw!r}")
+            return serial
+        return decode_xstring(raw)  # str
 
 
-def _scan_sheet(sheet: Sheet, shared: list[str]) -> None:
+def _scan_sheet(sheet: Sheet, shared: list[str], date1904: bool = False) -> None:
     """Fill ``sheet.cells`` and ``sheet.rows`` in one pass over the bytes of its sheetData."""
     xml = sheet.xml
     p = sheet.prefix
@@ -278,7 +286,7 @@ def _scan_sheet(sheet: Sheet, shared: list[str]) -> None:
     if body_has_odd:
         raise WorkbookError(f"{sheet.part}: comments or CDATA inside sheetData are not supported")
     scanner = re.compile(_SCAN % {b"p": re.escape(p), b"n": MAX_CELL_BYTES}, re.S)
-    reader = _CellReader(p, shared)
+    reader = _CellReader(p, shared, date1904)
     columns: dict[bytes, int] = {}
     types: dict[bytes, str] = {}
     row_no = 0
@@ -319,6 +327,7 @@ def _scan_sheet(sheet: Sheet, shared: list[str]) -> None:
                 None if ftext is None else "normal",
                 None,
                 None,
+                False,
                 None if t is None else (types.get(t) or types.setdefault(t, t.decode())),
                 vstart,
                 vend,
@@ -358,6 +367,7 @@ def _scan_sheet(sheet: Sheet, shared: list[str]) -> None:
         t = ca.get(b"t")
         where = f"{sheet.name}!{ref.decode() if ref else (row, col)}"
         cell = Cell(row, col, m.start(), m.end(), reader.value(t, inner, where))
+        cell.dynamic = b"cm" in ca
         if t is not None:
             cell.t = t.decode()
         if inner and b"<" in inner:
@@ -437,6 +447,8 @@ def read_book(pkg: Package) -> Book:
     }
     ss_part = next((p for ty, p in rels.values() if ty.endswith(REL_SHARED_STRINGS)), None)
     shared = _shared_strings(pkg, ss_part)
+    pr = root.find(f"{{{NS_MAIN}}}workbookPr")
+    date1904 = pr is not None and pr.get("date1904", "0").strip().lower() in ("1", "true")
 
     sheet_names: list[str] = []
     sheets: list[Sheet] = []
@@ -452,7 +464,7 @@ def read_book(pkg: Package) -> Book:
         pm = _ROOT_PREFIX.search(xml)
         prefix = pm.group(1) if pm and pm.group(1) else b""
         sheet = Sheet(name=name, index=i, part=part, xml=xml, prefix=prefix)
-        _scan_sheet(sheet, shared)
+        _scan_sheet(sheet, shared, date1904)
         sheets.append(sheet)
         for ty, tpart in _rels(pkg, part):
             if ty.endswith(REL_TABLE) and tpart in pkg.parts:
@@ -466,4 +478,4 @@ def read_book(pkg: Package) -> Book:
                 dn.get("name", ""), dn.text or "", int(local) if local is not None else None
             )
         )
-    return Book(pkg, wb_part, sheet_names, sheets, names, tables)
+    return Book(pkg, wb_part, sheet_names, sheets, names, tables, date1904)

@@ -1,12 +1,14 @@
 """Which Python function computes each function name found in a formula.
 
-Native Excel functions come from the ``formulas`` package (its implementations follow
-Excel's semantics: ROUND halves away from zero, SUM skips text in ranges, errors
-propagate). Its modules are imported only when a workbook uses a name they hold: the
-statistics module alone pulls in scipy and costs most of a second.
+Native Excel functions come from :mod:`xlcomp.refresh.excel` where ``formulas`` gives
+answers Excel does not (criteria, numbers stored as text, 15-digit rounding, TEXT,
+dates), and from the ``formulas`` package for the rest. Its modules are imported only
+when a workbook uses a name they hold: the statistics module alone pulls in scipy and
+costs most of a second.
 
-Our worksheet functions (``xlcomp.udfs.__all__``) are matched case-insensitively, with or
-without the ``_xludf.`` prefix Excel writes for functions it does not know.
+Our worksheet functions (the catalogue's, as ``xlcomp.udfs`` calls them) are matched
+case-insensitively, with or without the ``_xludf.`` prefix Excel writes for functions
+it does not know.
 """
 
 from __future__ import annotations
@@ -17,10 +19,8 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-# Cheap modules first, then COUNTIF, AVERAGE, MAX... built without scipy; the rest
-# (scipy, dateutil-heavy) only when a name is missing.
+# Cheap modules first; the rest (scipy, dateutil-heavy) only when a name is missing.
 _CHEAP = (".math", ".logic", ".info", ".text", ".look", ".date")
-_LIGHT = ("xlcomp.refresh.counting",)
 _COSTLY = (".stat", ".financial", ".eng", ".comp", ".google")
 _PREFIXES = ("_XLFN._XLWS.", "_XLFN.", "_XLWS.", "_XLUDF.")
 
@@ -50,9 +50,14 @@ def native(name: str) -> Callable[..., Any] | None:
     """formulas' implementation of Excel function ``name``, or None if it has none."""
     from formulas.functions import not_implemented
 
+    from xlcomp.refresh.excel import FUNCTIONS
+
     up = name.upper()
+    own = FUNCTIONS.get(bare_name(up))
+    if own is not None:
+        return own
     candidates = (up, bare_name(up), "_XLFN." + bare_name(up))
-    for modules in (_CHEAP, _LIGHT, _COSTLY):
+    for modules in (_CHEAP, _COSTLY):
         _load(modules)
         for cand in candidates:
             f = _loaded.get(cand)
@@ -69,31 +74,33 @@ def native(name: str) -> Callable[..., Any] | None:
 
 
 def default_udfs() -> dict[str, Callable[..., Any]]:
-    """Our worksheet functions by upper-case name (empty if ``xlcomp.udfs`` is missing)."""
-    try:
-        mod = importlib.import_module("xlcomp.udfs")
-    except ModuleNotFoundError as exc:
-        if exc.name not in ("xlcomp.udfs",):
-            raise
-        return {}
-    return {n.upper(): getattr(mod, n) for n in getattr(mod, "__all__", [])}
+    """Our worksheet functions by upper-case name, from the catalogue.
+
+    These are the functions the xlwings face (``xlcomp.udfs``) calls, so Excel and the
+    engine compute the same numbers; they need no xlwings.
+    """
+    from xlcomp.worksheet.functions import FUNCTIONS
+
+    return dict(FUNCTIONS)
 
 
 _CALL = re.compile(r"([A-Za-z_][A-Za-z0-9_.]*)\s*\(")
 
 
 def calls_other_functions(formulas: Iterable[str]) -> bool:
-    """Whether any formula calls a function that formulas' cheap modules do not hold.
+    """Whether any formula calls a function that neither :mod:`xlcomp.refresh.excel` nor
+    formulas' cheap modules hold.
 
     Such a name is one of our worksheet functions (or one Excel has and formulas keeps in
-    a costly module, or an unknown one): only then need ``xlcomp.udfs`` (and xlwings,
-    pydantic, the core) be imported. Names inside string literals may say yes needlessly,
-    never no wrongly.
+    a costly module, or an unknown one): only then need our functions (and pydantic and
+    the core behind them) be imported. Names inside string literals may say yes
+    needlessly, never no wrongly.
     """
     from formulas.functions import not_implemented
 
+    from xlcomp.refresh.excel import FUNCTIONS as EXCEL
+
     _load(_CHEAP)
-    _load(_LIGHT)
     seen: set[str] = set()
     for text in formulas:
         if "(" not in text:
@@ -103,7 +110,7 @@ def calls_other_functions(formulas: Iterable[str]) -> bool:
             if up in seen:
                 continue
             seen.add(up)
-            if up in _ENGINE_FORMS:
+            if up in _ENGINE_FORMS or up in EXCEL:
                 continue
             if not any(_loaded.get(c) not in (None, not_implemented) for c in (up, "_XLFN." + up)):
                 return True
@@ -111,7 +118,9 @@ def calls_other_functions(formulas: Iterable[str]) -> bool:
 
 
 # Calls the engine compiles itself (no function object behind them).
-_ENGINE_FORMS = frozenset({"ROW", "COLUMN", "SINGLE", "SUBTOTAL", "IF", "INDIRECT", "OFFSET"})
+_ENGINE_FORMS = frozenset(
+    {"ROW", "COLUMN", "SINGLE", "SUBTOTAL", "IF", "INDIRECT", "OFFSET", "LET", "LAMBDA"}
+)
 
 
 def udf_lookup(udfs: Mapping[str, Callable[..., Any]], name: str) -> Callable[..., Any] | None:

@@ -75,6 +75,7 @@ class FormulaCell:
     spill: tuple[int, int, int, int] | None = None
     deps: list[int] = field(default_factory=list)
     calls: frozenset[str] = frozenset()
+    dynamic: bool = False
 
     def cells(self) -> list[CellKey]:
         """The cells this formula fills (one, or the whole range of an array formula)."""
@@ -179,8 +180,16 @@ def _called(text: str, row: int, col: int, ours: set[str]) -> frozenset[str]:
     return frozenset(found)
 
 
-def build_graph(book: Book, compiler: Compiler) -> DependencyGraph:
-    """Compile every formula of ``book`` and order them; failures are recorded, not raised."""
+def build_graph(
+    book: Book,
+    compiler: Compiler,
+    spills: dict[CellKey, tuple[int, int, int, int]] | None = None,
+) -> DependencyGraph:
+    """Compile every formula of ``book`` and order them; failures are recorded, not raised.
+
+    ``spills`` overrides the spill range of dynamic array formulas by anchor cell (the
+    range their last evaluation filled, where the file stored a smaller one).
+    """
     nodes: list[FormulaCell] = []
     failures: list[Failure] = []
     ours = {bare_name(n) for n in compiler.udfs}
@@ -207,19 +216,31 @@ def build_graph(book: Book, compiler: Compiler) -> DependencyGraph:
                     if cell.fref
                     else (cell.row, cell.col, cell.row, cell.col)
                 )
+                if spills is not None and cell.dynamic:
+                    spill = spills.get((sheet.index, cell.row, cell.col), spill)
             try:
                 if cell.ftype == "dataTable":
                     raise CompileError("what-if data tables are not supported")
                 if not text:
                     raise CompileError("the formula has no text")
-                compiled = compiler.compile_cell(sheet.index, text, row, col)
+                compiled = compiler.compile_cell(
+                    sheet.index, text, row, col, array=cell.ftype == "array"
+                )
             except (CompileError, RecursionError) as exc:
                 fail(sheet.index, cell.row, cell.col, str(exc))
                 calls = _called(text, row, col, ours) if text else frozenset()
                 nodes.append(FormulaCell(sheet.index, cell.row, cell.col, None, spill, calls=calls))
                 continue
             nodes.append(
-                FormulaCell(sheet.index, cell.row, cell.col, compiled, spill, calls=compiled.calls)
+                FormulaCell(
+                    sheet.index,
+                    cell.row,
+                    cell.col,
+                    compiled,
+                    spill,
+                    calls=compiled.calls,
+                    dynamic=cell.dynamic and spill is not None,
+                )
             )
     order, cyclic, dependents = _order(nodes)
     for i in cyclic:

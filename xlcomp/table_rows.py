@@ -13,7 +13,7 @@ all three from the table's new rows, and nothing else:
   column had in a row of the same kind (``bonus`` rows are rates, others money), so the
   table still looks like itself.
 * a range reference whose rows run from the table's header or first data row to its old
-  last row, within its columns, is moved to the new last row — ``Bands!$A$1:$H$13`` becomes
+  last row, within its columns or spanning all of them (a print area), is moved to the new last row — ``Bands!$A$1:$H$13`` becomes
   ``Bands!$A$1:$H$16``; a reference to anything else is left alone. Structured references
   (``Bands[Region]``) follow the table part by themselves.
 
@@ -86,7 +86,9 @@ class Extent:
             return m.group(0)
         col1, col2 = _col(m.group("col1")), _col(m.group("col2"))
         row1, row2 = int(m.group("row1")), int(m.group("row2"))
-        if not (self.c1 <= col1 <= col2 <= self.c2):
+        inside = self.c1 <= col1 <= col2 <= self.c2
+        covering = col1 <= self.c1 and self.c2 <= col2  # a print area wider than the table
+        if not (inside or covering):
             return m.group(0)
         if row1 not in (self.header, self.first) or row2 != self.old_last:
             return m.group(0)

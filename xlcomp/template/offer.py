@@ -478,9 +478,9 @@ def _equity(book: Book, ws: Worksheet, r: int) -> int:
     # The scenario table: the whole grant at 1x, 3x and 10x today's valuation.
     h = first
     layout.header_row(ws, h, "D", ["Exit at", *[f"{m}× today" for m in EXIT_MULTIPLES]])
-    styles.put(ws, f"D{h + 1}", "Exit valuation")
-    styles.put(ws, f"D{h + 2}", "The grant at the exit (EQUITYEXIT)", bold=True)
-    styles.put(ws, f"D{h + 3}", "Per year of vesting")
+    styles.put(ws, f"D{h + 1}", "Valuation")
+    styles.put(ws, f"D{h + 2}", "The grant", bold=True)
+    styles.put(ws, f"D{h + 3}", "Per year")
     for col, m in zip("EFG", EXIT_MULTIPLES, strict=True):
         styles.put(ws, f"{col}{h + 1}", f"=offer_valuation*{m}", styles.OUTPUT, money)
         styles.restyle(ws[f"{col}{h + 1}"], font=dict(bold=False))
@@ -504,8 +504,8 @@ def _equity(book: Book, ws: Worksheet, r: int) -> int:
     layout.note(
         ws,
         h + 4,
-        "The grant's share of the company after each round's dilution, times the exit "
-        "valuation, less the strike it costs to exercise.",
+        "EQUITYEXIT: the grant's share of the company after each round's dilution, times "
+        "the exit valuation, less the strike it costs to exercise; per year of vesting.",
         "D",
         "G",
         last_row=h + 5,

@@ -394,6 +394,13 @@ def test_checks_sheet_lists_the_three_published_tc_findings(ev: Evaluator) -> No
         ("D19", 212_000 + 21_200 + 180_000 * 0.25 + 20_000),  # year 1 pays the sign-on
         ("D20", 212_000 + 21_200 + 45_000),  # year 2 does not
         ("E18", 190_000 + 19_000 + 800 * 150 / 4),  # 239,000
+        # 4 years with this offer's 40,000 refresher: + 10,000 × (0 + 1 + 2 + 3) = 60,000
+        ("B28", 4 * 356_000 + 60_000),
+        ("C28", 4 * 295_000),  # no refresher in the other columns
+        # the grant at a 3× exit after 2 rounds of 10 % dilution (0.81), less the strike
+        ("B29", 320_000 * 3 * 0.81),  # 777,600: the Offer sheet's 3× value
+        ("D29", 60_000 * 4 * 3 * 0.81 - 60_000 * 1),  # options: 583,200 − 60,000
+        ("E29", 800 * 150 * 3 * 0.81),  # 291,600
     ],
     ids=lambda v: v if isinstance(v, str) else "",
 )

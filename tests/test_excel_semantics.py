@@ -299,6 +299,9 @@ def test_implicit_intersection(tmp_path: Path) -> None:
     ws.write_formula("F4", "=SUM(Base)")  # SUM takes the range whole
     ws.write_formula("G5", "=SUMPRODUCT((B2:B6>300)*B2:B6)")  # array parameter
     ws.write_formula("H2", "=ROUND(B2:B6/3,0)")
+    ws.write_formula("I4", "=SUM(IF(TRUE,B2:B6,0))")  # IF hands the range on whole
+    ws.write_formula("J4", "=SUM(CHOOSE(2,B2:B3,B5:B6))")
+    ws.write_formula("K4", "=IF(B4>300,B2:B6*2,0)")  # inside *, the cell of row 4
     wb.close()
     report, v = _refresh(path, tmp_path)
     assert report.ok
@@ -309,6 +312,7 @@ def test_implicit_intersection(tmp_path: Path) -> None:
     assert v[("S", "F4")] == 2000
     assert v[("S", "G5")] == 400 + 500 + 600
     assert v[("S", "H2")] == 67
+    assert (v[("S", "I4")], v[("S", "J4")], v[("S", "K4")]) == (2000, 1100, 800)
 
 
 def test_date1904_workbook(tmp_path: Path) -> None:

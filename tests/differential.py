@@ -442,7 +442,14 @@ def _ifs_after_blank_criteria(formula: str, ours: Any, theirs: Any) -> bool:
     return re.search(r'IFS\([^()]*,"",', formula) is not None
 
 
+def _text_number_lookup(formula: str, ours: Any, theirs: Any) -> bool:
+    # MATCH/VLOOKUP of the text "5" does not find the number 5 in Excel (the well-known
+    # "numbers stored as text" lookup failure); LibreOffice finds it.
+    return ours == "#N/A" and re.search(r'(?:MATCH|LOOKUP)\("[-\d.]+"', formula) is not None
+
+
 KNOWN_DIFFERENCES: dict[str, Callable[[str, Any, Any], bool]] = {
+    "a text number looked up among numbers": _text_number_lookup,
     "order of punctuation in text comparisons": _text_order,
     'LibreOffice ...IFS after a "" criteria': _ifs_after_blank_criteria,
     'TEXT(-0.4,"0") is "-0" in Excel': _negative_zero,

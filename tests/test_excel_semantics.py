@@ -587,6 +587,7 @@ def test_excel_answers_where_libreoffice_differs(tmp_path: Path) -> None:
         "B6": ('=TEXT(2,"m/d/yyyy")', "1/2/1900"),  # serial 1 is 1 Jan 1900
         "B7": ("=SUM(A2:A3)", "#DIV/0!"),  # the first error (LibreOffice: the last)
         "B8": ('=1E+15&""', "1E+15"),  # General's switch (LibreOffice: 16 digits)
+        "B11": ('=MATCH("5",E1:E2,0)', "#N/A"),  # text 5 is not the number 5
         # Every criteria pair must hold, in any order (LibreOffice: 0 in this order).
         "B9": ('=COUNTIFS(C1:C4,"",D1:D4,"1.5")', 1),
         "B10": ('=COUNTIFS(D1:D4,"1.5",C1:C4,"")', 1),
@@ -594,6 +595,7 @@ def test_excel_answers_where_libreoffice_differs(tmp_path: Path) -> None:
     ws.write_string("D1", "1.5")
     ws.write_string("C2", "x")
     ws.write_string("D2", "1.5")
+    ws.write_number("E2", 5.0)
     for cell, (f, _exp) in cases.items():
         ws.write_formula(cell, f)
     wb.close()

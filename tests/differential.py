@@ -417,11 +417,13 @@ def _empty_decimal_point(formula: str, ours: Any, theirs: Any) -> bool:
 def _negative_zero(formula: str, ours: Any, theirs: Any) -> bool:
     # A negative number that rounds to zero keeps its sign in Excel (TEXT(-0.4,"0") is
     # "-0"); LibreOffice drops it.
-    return (
-        isinstance(ours, str)
-        and isinstance(theirs, str)
-        and re.sub(r"-(?=0(?:\.0*)?(?!\d))", "", ours) == theirs
-    )
+    if not (isinstance(ours, str) and isinstance(theirs, str)):
+        return False
+    if re.sub(r"-(?=0(?:\.0*)?(?!\d))", "", ours) == theirs:
+        return True
+    # Cut short by LEFT/MID, or LibreOffice signing a negative zero Excel does not have.
+    zero = not re.search("[1-9]", ours + theirs)
+    return zero and (("-" + theirs).startswith(ours) or theirs.replace("-", "", 1) == ours)
 
 
 _TEXT_ORDER = re.compile(r"(?:TEXT|LEFT|RIGHT|MID|UPPER|LOWER|TRIM|CONCATENATE)\(|&")

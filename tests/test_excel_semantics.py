@@ -81,6 +81,7 @@ def _grid(*rows: list[Any]) -> Any:
         ("MAX", (_grid([None]),), 0.0),
         ("COUNT", (_grid([None]), _grid(["5", 5.0])), 1.0),
         ("COUNTA", (_grid([None, "", 0.0]),), 2.0),
+        ("COUNTA", (_grid([None]), EMPTY), 1.0),  # an empty value argument counts
         ("PRODUCT", (_grid([None]), 3.0), 3.0),
         ("INDEX", (_grid([1.0, None]), 1.0, 2.0), EMPTY),
         ("MATCH", ("b*", _grid(["apple"], ["Banana"]), 0.0), 2.0),

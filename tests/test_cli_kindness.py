@@ -255,12 +255,17 @@ def test_refresh_names_error_cells_and_exits_1(tmp_path: Path) -> None:
     proc = run("refresh", path)
     assert proc.returncode == 1, proc.stderr
     lines = proc.stderr.splitlines()
-    # TOTALCOMP's cell on the Offer sheet is the first that fails.
-    assert lines[0] == (
-        "xlcomp: Offer!B20: #XLCOMP! bonus_pct: 15 looks like a whole percent: enter 15% or 0.15"
-    )
     listed = [line for line in lines if re.match(r"xlcomp: \w+!\$?[A-Z]+\d+: ", line)]
     assert len(listed) == 10
+    # TOTALCOMP's cell names the argument; the bonus placed in its band reads the value
+    # as a rate too (the first error in row order, Offer!F19).
+    assert (
+        "xlcomp: Offer!B20: #XLCOMP! bonus_pct: 15 looks like a whole percent: enter 15% or 0.15"
+        in listed
+    )
+    assert listed[0] == (
+        "xlcomp: Offer!F19: #XLCOMP! value: 15 looks like a whole percent: enter 15% or 0.15"
+    )
     more = re.search(r"… and (\d+) more error cells", proc.stderr)
     total = re.search(r"; (\d+) cells show an error", proc.stdout)
     assert more and total, proc.stderr + proc.stdout

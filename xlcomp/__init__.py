@@ -5,6 +5,8 @@ The worksheet functions live in :mod:`xlcomp.udfs` (for Excel through xlwings) a
 them in :mod:`xlcomp.core`.
 """
 
+from importlib import metadata as _metadata
+
 from xlcomp.core.guide import load_guide
 from xlcomp.core.models import Band, BandTable, GuideData, LevelEntry, LevelTable, Offer
 from xlcomp.errors import (
@@ -12,6 +14,7 @@ from xlcomp.errors import (
     FormulaError,
     InputError,
     NotFoundError,
+    PathError,
     TableError,
     ToolMissingError,
     UnsafeWorkbookError,
@@ -19,7 +22,11 @@ from xlcomp.errors import (
     XlcompError,
 )
 
-__version__ = "0.1.0"
+try:
+    __version__ = _metadata.version("xlcomp")
+    """The installed distribution's version (pyproject.toml), from the package metadata."""
+except _metadata.PackageNotFoundError:  # run from a source tree that was never installed
+    __version__ = "0+unknown"
 
 __all__ = [
     "Band",
@@ -32,6 +39,7 @@ __all__ = [
     "LevelTable",
     "NotFoundError",
     "Offer",
+    "PathError",
     "TableError",
     "ToolMissingError",
     "UnsafeWorkbookError",

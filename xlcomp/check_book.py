@@ -24,7 +24,7 @@ import io
 import json
 import re
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 from xml.etree.ElementTree import Element
@@ -50,6 +50,8 @@ class Finding:
     cell: str
     table: str
     message: str
+    warning: bool = False
+    """True when no function fails because of it (published tc off its components)."""
 
     def __str__(self) -> str:
         return f"{_sheet_ref(self.sheet)}!{self.cell}: {self.message}"
@@ -64,6 +66,8 @@ class TablePlace:
     ref: str
     header: bool = True
     totals: int = 0
+    position: int = 0
+    """The sheet's place among the workbook's sheets (problems are listed in that order)."""
 
     @property
     def bounds(self) -> tuple[int, int, int, int]:
@@ -212,8 +216,26 @@ def locate(
                 cell = f"{first}{sheet_row}:{last}{sheet_row}"
             else:
                 cell = f"{get_column_letter(min_col + col)}{sheet_row}"
-        out.append(Finding(place.sheet, cell, place.name, _message(p.message, place, min_row)))
+        message = _message(p.message, place, min_row)
+        out.append(Finding(place.sheet, cell, place.name, message, p.warning))
     return out
+
+
+def _cell_order(finding: Finding) -> tuple[int, int]:
+    """(row, column) of a finding's first cell: ``D5`` -> (5, 4); ``A5:H5`` -> (5, 1)."""
+    m = re.match(r"([A-Z]+)(\d+)", finding.cell)
+    if not m:
+        return (0, 0)
+    col = 0
+    for ch in m.group(1):
+        col = col * 26 + ord(ch) - 64
+    return int(m.group(2)), col
+
+
+def in_sheet_order(findings: list[Finding], places: dict[str, TablePlace]) -> list[Finding]:
+    """Findings sorted by sheet (the workbook's order), row, then column; stable."""
+    position = {t.sheet: t.position for t in places.values()}
+    return sorted(findings, key=lambda f: (position.get(f.sheet, 0), *_cell_order(f)))
 
 
 def level_rung_problems(rows: Sequence[Sequence[object]]) -> list[Problem]:
@@ -267,7 +289,8 @@ def read_tables(
             if place is None and name not in wb.sheetnames:
                 raise WorkbookError(f"{path}: no table named {name} (and no sheet {name})")
             try:
-                places[name], all_rows[name] = _read_rows(wb, place, name)
+                found, all_rows[name] = _read_rows(wb, place, name)
+                places[name] = replace(found, position=wb.sheetnames.index(found.sheet))
             except WorkbookError:
                 raise
             except Exception as exc:
@@ -296,7 +319,7 @@ def check_workbook(path: str | Path, tolerance: float = 0.05) -> Report:
         LEVEL_COLUMNS,
     )
     counts = {"Bands": len(band_table.bands), "Levels": len(level_table.entries)}
-    return Report(str(path), places, counts, findings)
+    return Report(str(path), places, counts, in_sheet_order(findings, places))
 
 
 def guide_from_workbook(path: str | Path, base: GuideData) -> GuideData:

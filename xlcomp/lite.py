@@ -33,7 +33,8 @@ from xml.etree.ElementTree import Element
 
 from defusedxml import ElementTree as SafeET
 
-from xlcomp.errors import WorkbookError
+from xlcomp.errors import PathError, WorkbookError
+from xlcomp.files import check_folder_output
 from xlcomp.lite_codegen import generate_lite_code
 from xlcomp.ooxml import (
     CONTENT_TYPES,
@@ -53,6 +54,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ADDIN_ID",
+    "LITE_MIN_XLWINGS",
     "XLWINGS_VERSION",
     "add_lite_parts",
     "build_lite",
@@ -73,8 +75,11 @@ ADDIN_REFERENCE_VERSION = "1.0.0.0"
 STORE = "en-US"
 """Store locale of the reference (Lite writes the author's locale, e.g. ``en-IN``)."""
 
-XLWINGS_VERSION = "0.36.17"
-"""xlwings that Lite installs for the workbook (Lite 1.0.0.103 requires >= 0.36.17)."""
+XLWINGS_VERSION = "0.37.8"
+"""xlwings that Lite installs for the workbook: the version the package itself is tested
+with (in pyproject's range), at or above what the current add-in asks for; see docs/lite.md."""
+LITE_MIN_XLWINGS = "0.36.17"
+"""The oldest xlwings the current add-in (1.0.0.103) accepts for its custom-function features."""
 PYDANTIC_REQUIREMENT = "pydantic>=2.10,<3"
 """Pyodide ships pydantic 2.10.5 (0.27.x), 2.10.6 (0.28/0.29), 2.12.5 (newer recipes)."""
 PYODIDE_VERSION = "0.27.5"
@@ -379,16 +384,21 @@ def extract_lite(pkg: Package) -> dict[str, str]:
 
 
 def write_lite_files(files: Mapping[str, str], directory: str | os.PathLike[str]) -> list[Path]:
-    """Write extracted ``files`` into ``directory`` (created if needed); the paths written.
+    """Write extracted ``files`` into ``directory``; the paths written.
 
-    Names come from a workbook, so only plain file names are accepted: no folders, no
-    ``..``, no leading dot.
+    ``directory`` is created when missing, the folders above it never are (the rule of every
+    command: :mod:`xlcomp.files`). Names come from a workbook, so only plain file names are
+    accepted: no folders, no ``..``, no leading dot.
     """
     target = Path(directory)
     for name in files:
         if not FILE_NAME.match(name):
             raise WorkbookError(f"refusing to write embedded file {name!r}: not a plain file name")
-    target.mkdir(parents=True, exist_ok=True)
+    check_folder_output(target)
+    try:
+        target.mkdir(exist_ok=True)
+    except OSError as exc:
+        raise PathError(f"{target}: cannot create the folder ({exc.strerror or exc})") from None
     written = []
     for name, text in files.items():
         path = target / name

@@ -61,7 +61,15 @@ from xlcomp.ooxml.allowlist import (
 )
 from xlcomp.ooxml.opc import decode_part, rels_part_of, xml_encoding
 from xlcomp.ooxml.scan import Hit, Secrets, iter_places, parse_any, significant_digits
-from xlcomp.refresh import DependencyGraph, Failure, dependency_graph, recalculate, store_values
+from xlcomp.refresh import (
+    DependencyGraph,
+    ErrorCell,
+    Failure,
+    dependency_graph,
+    error_cells,
+    recalculate,
+    store_values,
+)
 from xlcomp.refresh import parser as fx
 from xlcomp.refresh.book import Book, Sheet, parse_xml, read_book, split_range
 from xlcomp.refresh.parser import cell_name
@@ -89,6 +97,8 @@ class ShareReport:
     warnings: list[str] = field(default_factory=list)
     """Coincidences: a kept cell equal to a removed value, naming both cells."""
     refresh_failures: list[Failure] = field(default_factory=list)
+    errors: list[ErrorCell] = field(default_factory=list)
+    """Cells the copy keeps that computed to an error (``#XLCOMP! ...``, ``#DIV/0!``)."""
     note: str = ""
     kept_private: bool = False
 
@@ -778,6 +788,7 @@ def share_workbook(
     book = read_book(pkg)  # the parts now hold the recalculated values
     graph = refresh.graph  # cells by position: still true of the book as re-read
     report = ShareReport(path=out, refresh_failures=list(refresh.failures))
+    report.errors = error_cells(refresh.book, refresh.results)
     formulas = _formula_cells(book)
     masters = _masters(book)
     if keep_private:
@@ -943,6 +954,9 @@ def _share(
             break
         extra |= quoting.keys()
     _fill_counts(report, book, found, formulas)
+    names = {sheet.index: sheet.name for sheet in book.sheets}
+    emptied = {(names.get(s), cell_name(r, c)) for s, r, c in empty}
+    report.errors = [e for e in report.errors if (e.sheet, e.cell) not in emptied]
     freeze = found.ours - empty
     report.frozen = len({k for k in freeze if k in formulas})
     if any(why == "external-link cache" for why in parts.dropped.values()):

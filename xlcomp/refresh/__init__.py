@@ -19,7 +19,9 @@ Excel's own functions come from the ``formulas`` library, our worksheet function
 ``xlcomp.udfs``. Every other part of the package (styles, charts, images, comments,
 macros, xlwings Lite code, names, tables, validations) is copied byte for byte, and the
 file is replaced atomically. Formulas that cannot be evaluated keep their old values and
-are listed in the report with their sheet and cell.
+are listed in the report with their sheet and cell; so are cells that computed to
+an error (``RefreshReport.errors``: ``Offer!B20: #XLCOMP! bonus_pct: 15 looks like a
+whole percent``).
 """
 
 from __future__ import annotations
@@ -33,21 +35,24 @@ from typing import Any
 
 from xlcomp.errors import WorkbookError
 from xlcomp.ooxml import Package, open_workbook, write_package
-from xlcomp.refresh.book import Book, read_book
+from xlcomp.refresh.book import Book, read_book, split_range
 from xlcomp.refresh.compiler import CellStore, Compiler
 from xlcomp.refresh.evaluate import evaluate
 from xlcomp.refresh.functions import default_udfs
 from xlcomp.refresh.graph import CellKey, DependencyGraph, Failure, build_graph
 from xlcomp.refresh.parser import cell_name
 from xlcomp.refresh.patch import drop_full_calc_on_load, patch_sheet, set_full_calc_on_load
+from xlcomp.refresh.values import is_error
 
 __all__ = [
     "CellKey",
     "DependencyGraph",
+    "ErrorCell",
     "Failure",
     "Recalculation",
     "RefreshReport",
     "dependency_graph",
+    "error_cells",
     "recalculate",
     "refresh_workbook",
     "store_values",
@@ -166,20 +171,100 @@ def store_values(recalc: Recalculation) -> int:
     return changed
 
 
+ERROR_PREFIX = "#XLCOMP!"
+"""How our worksheet functions' error texts start (``#XLCOMP! bonus_pct: ...``)."""
+
+
+@dataclass(frozen=True)
+class ErrorCell:
+    """A cell whose formula computed to an error: ours (``#XLCOMP! ...``) or Excel's."""
+
+    sheet: str
+    cell: str
+    text: str
+    """The error as the cell shows it: ``#DIV/0!`` or ``#XLCOMP! bonus_pct: 15 looks ...``."""
+
+    def __str__(self) -> str:
+        return str(Failure(self.sheet, self.cell, self.text))
+
+
+def error_cells(book: Any, results: Mapping[int, Mapping[tuple[int, int], Any]]) -> list[ErrorCell]:
+    """Every computed cell holding an error, in sheet, row, column order.
+
+    ``results`` maps a sheet's index to ``{(row, column): value}`` as the engine computed
+    them; an error is an Excel error value or a text starting ``#XLCOMP!``. The ``#N/A``
+    that Excel puts in the cells of an array formula beyond the size of its result (the
+    Checks sheet's 20 rows for 3 problems) are not errors of the workbook: trailing rows and
+    columns of an array formula's range that hold nothing but ``#N/A`` are left out.
+    """
+    names = {sheet.index: sheet.name for sheet in book.sheets}
+    padding = _array_padding(book, results)
+    found = []
+    for index in sorted(results):
+        for (row, col), value in sorted(results[index].items()):
+            if is_error(value):
+                if (index, row, col) in padding:
+                    continue
+                text = str(value)
+            elif isinstance(value, str) and value.startswith(ERROR_PREFIX):
+                text = value
+            else:
+                continue
+            found.append(ErrorCell(names.get(index, str(index)), cell_name(row, col), text))
+    return found
+
+
+def _array_padding(
+    book: Any, results: Mapping[int, Mapping[tuple[int, int], Any]]
+) -> set[tuple[int, int, int]]:
+    """(sheet, row, column) of the #N/A filling array formulas beyond their results."""
+    out: set[tuple[int, int, int]] = set()
+    for sheet in book.sheets:
+        values = results.get(sheet.index, {})
+        for cell in sheet.cells.values():
+            if cell.ftype != "array" or not cell.fref:
+                continue
+            r1, c1, r2, c2 = split_range(cell.fref)
+
+            def na(r: int, c: int) -> bool:
+                v = values.get((r, c))  # noqa: B023 - used within this iteration only
+                return is_error(v) and str(v) == "#N/A"
+
+            last_row = r2
+            while last_row > r1 and all(na(last_row, c) for c in range(c1, c2 + 1)):
+                last_row -= 1
+            last_col = c2
+            while last_col > c1 and all(na(r, last_col) for r in range(r1, last_row + 1)):
+                last_col -= 1
+            for r in range(r1, r2 + 1):
+                for c in range(c1, c2 + 1):
+                    if r > last_row or c > last_col:
+                        out.add((sheet.index, r, c))
+    return out
+
+
 @dataclass
 class RefreshReport:
-    """What a refresh did: formulas computed, cells changed, formulas that failed."""
+    """What a refresh did: formulas computed, cells changed, formulas that failed, and
+    cells that now show an error."""
 
     path: Path
     computed: int
     changed: int
     failed: list[Failure] = field(default_factory=list)
     seconds: float = 0.0
+    errors: list[ErrorCell] = field(default_factory=list)
+    """Cells whose formula computed to an error (``#XLCOMP! ...``, ``#DIV/0!``)."""
 
     @property
     def ok(self) -> bool:
-        """True when every formula was evaluated."""
+        """True when every formula was evaluated (some may have computed to an error)."""
         return not self.failed
+
+    @property
+    def clean(self) -> bool:
+        """True when every formula was evaluated and none computed to an error."""
+        return not self.failed and not self.errors
 
     def summary(self) -> str:
         """One line for the end of a command."""
@@ -187,6 +272,9 @@ class RefreshReport:
             f"{self.path}: {self.computed} formulas computed, {self.changed} cells "
             f"updated in {self.seconds:.2f} s"
         )
+        if self.errors:
+            n = len(self.errors)
+            line += f"; {n} cell{'s' * (n != 1)} show{'s' * (n == 1)} an error"
         if self.failed:
             line += f"; {len(self.failed)} could not be evaluated (first: {self.failed[0]})"
         return line
@@ -224,4 +312,5 @@ def refresh_workbook(
         changed=changed,
         failed=list(recalc.failures),
         seconds=time.perf_counter() - start,
+        errors=error_cells(recalc.book, recalc.results),
     )

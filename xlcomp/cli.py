@@ -92,10 +92,14 @@ def _paths_share(args: argparse.Namespace) -> None:
     from xlcomp.files import check_input, check_output
 
     check_input(args.book)
+    # a macro workbook's copy holds no macros: it is written as .xlsx (OUT.xlsm -> OUT.xlsx)
+    suffixes = _workbook_suffixes(args.book)
+    if ".xlsm" in suffixes and not args.keep_private:
+        suffixes = [".xlsx", ".xlsm"]
     check_output(
         args.output,
         inputs=[args.book],
-        suffixes=_workbook_suffixes(args.book),
+        suffixes=suffixes,
         what="the copy",
         in_place_hint="name another file for the copy (share never writes over its input)",
     )

@@ -185,14 +185,18 @@ def test_strict_workbook_is_read(corpus: dict[str, tuple[Case, Path]], tmp_path:
 def test_macro_workbook_is_shared_as_xlsx(
     corpus: dict[str, tuple[Case, Path]], tmp_path: Path
 ) -> None:
-    """An .xlsm loses vbaProject.bin and is written as .xlsx, the summary says why."""
+    """An .xlsm loses vbaProject.bin and is written as .xlsx, the summary says why; an
+    .xlsm name for the copy is refused in one line (the copy holds no macros)."""
     _, src = corpus["vba-project"]
     assert src.suffix == ".xlsm"
-    out = tmp_path / "shared.xlsm"
-    proc = _share(src, out)
-    assert proc.returncode == 0, proc.stderr
+    refused = _share(src, tmp_path / "shared.xlsm")
+    assert refused.returncode == 2
+    assert refused.stderr.strip().endswith("the copy is an .xlsx file; name it shared.xlsx")
+    assert not list(tmp_path.glob("shared.*"))
     written = tmp_path / "shared.xlsx"
-    assert written.exists() and not out.exists()
+    proc = _share(src, written)
+    assert proc.returncode == 0, proc.stderr
+    assert written.exists()
     assert "dropped xl/vbaProject.bin: VBA macros (shared as .xlsx)" in proc.stdout
     with zipfile.ZipFile(written) as zf:
         assert "xl/vbaProject.bin" not in zf.namelist()

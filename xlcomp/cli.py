@@ -92,14 +92,12 @@ def _paths_share(args: argparse.Namespace) -> None:
     from xlcomp.files import check_input, check_output
 
     check_input(args.book)
-    # a macro workbook's copy holds no macros: it is written as .xlsx (OUT.xlsm -> OUT.xlsx)
-    suffixes = _workbook_suffixes(args.book)
-    if ".xlsm" in suffixes and not args.keep_private:
-        suffixes = [".xlsx", ".xlsm"]
+    # A shared copy never carries macros (share keeps only the parts it reads): .xlsx.
+    # With --keep-private the copy is the workbook as it was, macros and all.
     check_output(
         args.output,
         inputs=[args.book],
-        suffixes=suffixes,
+        suffixes=_workbook_suffixes(args.book) if args.keep_private else [".xlsx"],
         what="the copy",
         in_place_hint="name another file for the copy (share never writes over its input)",
     )
@@ -379,8 +377,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--output",
         required=True,
         metavar="OUT",
-        help="where to write the copy: a new name, same kind as BOOK (.xlsx, or .xlsm when "
-        "BOOK keeps macros), in an existing folder",
+        help="where to write the copy: a new .xlsx name in an existing folder (macros are "
+        "never shared; with --keep-private the copy keeps BOOK's kind, .xlsx or .xlsm)",
     )
     share.add_argument(
         "--keep-private",

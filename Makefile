@@ -17,6 +17,7 @@ test:
 bench:
 	$(PY) bench/udf_bench.py
 	$(PY) bench/refresh_bench.py
+	$(PY) bench/command_bench.py
 
 # Refresh against LibreOffice on random formulas (tests/differential.py), 40 workbooks.
 fuzz:

@@ -13,10 +13,11 @@ figures:
   D2:D100001)``, one call that spills 100,000 results. Target ≤ 100 ms.
 * **100,000 scalar TOTALCOMP calls** — the same rows, one call per row, each with its
   own 1×1 lists (Excel's way for a column of ``=TOTALCOMP(B2, C2, D2)``).
-* **ratio** — the scalar calls over the single call. Target ≥ 20.
-
-Also shown, not targets: the single call without numpy (the pure-Python path that a
-bare xlwings Lite uses) and BANDPERCENTILE over the column. Each figure is the best of
+Also shown, not targets: the ratio of the scalar calls over the single call (no longer a
+criterion: faster scalar calls lower it, and in Excel one spilled call saves a COM round
+trip of tens of ms per cell, which no in-process ratio shows), the single call without
+numpy (the pure-Python path that a bare xlwings Lite uses) and BANDPERCENTILE over the
+column. Each figure is the best of
 ``--repeat`` runs, as ``timeit`` advises (the run least disturbed by other work on the
 machine); the median is shown beside it. Targets are judged on the best runs. Exits 1
 when a target is missed.
@@ -46,7 +47,6 @@ from xlcomp.worksheet import vector as ws_vector
 ROWS = 100_000
 SCALAR_TARGET_US = 20.0
 COLUMN_TARGET_MS = 100.0
-RATIO_TARGET = 20.0
 
 
 def _timed(fn: Callable[[], Any], repeat: int) -> list[float]:
@@ -191,12 +191,7 @@ def main(argv: list[str] | None = None) -> int:
             min(column_ms) <= COLUMN_TARGET_MS,
         ),
         (f"{ROWS:,} scalar TOTALCOMP calls (ms)", _fmt(scalar_ms, 1), "", None),
-        (
-            "ratio: scalar calls / one column call",
-            f"{ratio:.1f}x",
-            f"≥ {RATIO_TARGET:g}x",
-            ratio >= RATIO_TARGET,
-        ),
+        ("ratio: scalar calls / one column call", f"{ratio:.1f}x", "", None),
         ("TOTALCOMP column without numpy (ms)", _fmt(loop_ms, 1), "", None),
         ("BANDPERCENTILE over the column (ms)", _fmt(bp_ms, 1), "", None),
     ]

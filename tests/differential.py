@@ -223,6 +223,10 @@ def _num(draw: Callable[..., Any], depth: int) -> str:
     if choice == 30:
         return f"({n()}^{draw(st.sampled_from(['2', '0.5', '3']))})"
     if choice == 31:
+        if draw(st.booleans()):
+            what = draw(st.sampled_from(['"apple"', "5", "1.5", '"b*"', '"5"', _cell(draw)]))
+            exact = draw(st.sampled_from(["FALSE", "0"]))
+            return f"VLOOKUP({what},Data!A1:G10,{draw(st.integers(1, 7))},{exact})"
         return f"({n()}%)"
     if choice == 32:
         return f"IFS({_bool(draw, d)},{n()},TRUE,{n()})"
@@ -400,8 +404,9 @@ def _sum_typed_text(formula: str, ours: Any, theirs: Any) -> bool:
 def _error_precedence(formula: str, ours: Any, theirs: Any) -> bool:
     # Several errors among the arguments: Excel returns the first in argument order
     # (ranges row by row); LibreOffice often the last one it evaluated.
+    # The data holds #DIV/0! and #N/A cells: ours is one of them, theirs another error.
     errors = ("#DIV/0!", "#N/A", "#VALUE!", "#NUM!", "#REF!", "#NAME?")
-    return ours in errors and theirs in errors
+    return ours in ("#DIV/0!", "#N/A") and theirs in errors
 
 
 def _empty_decimal_point(formula: str, ours: Any, theirs: Any) -> bool:
@@ -415,12 +420,31 @@ def _negative_zero(formula: str, ours: Any, theirs: Any) -> bool:
     return (
         isinstance(ours, str)
         and isinstance(theirs, str)
-        and ours.replace("-", "", 1) == theirs
-        and not re.search("[1-9]", theirs)
+        and re.sub(r"-(?=0(?:\.0*)?(?!\d))", "", ours) == theirs
     )
 
 
+_TEXT_ORDER = re.compile(r"(?:TEXT|LEFT|RIGHT|MID|UPPER|LOWER|TRIM|CONCATENATE)\(|&")
+
+
+def _text_order(formula: str, ours: Any, theirs: Any) -> bool:
+    # Ordering texts with punctuation or spaces ("0.00"<"0:00"): LibreOffice uses ICU's
+    # collation, Excel its locale's sort order; refresh compares code points,
+    # case-insensitively. Only formulas ordering texts (< or > between text results).
+    bare = re.sub(r'"(?:[^"]|"")*"', '""', formula)
+    ordering = re.search(r"\)(?:<|>|<=|>=)\(?(?:TEXT|LEFT|RIGHT|MID|UPPER|LOWER|TRIM|\()", bare)
+    return ordering is not None and _TEXT_ORDER.search(bare) is not None
+
+
+def _ifs_after_blank_criteria(formula: str, ours: Any, theirs: Any) -> bool:
+    # LibreOffice's ...IFS: after a "" criteria, "1.5" no longer matches the text 1.5
+    # (the count depends on the order of the pairs); Excel's criteria simply all hold.
+    return re.search(r'IFS\([^()]*,"",', formula) is not None
+
+
 KNOWN_DIFFERENCES: dict[str, Callable[[str, Any, Any], bool]] = {
+    "order of punctuation in text comparisons": _text_order,
+    'LibreOffice ...IFS after a "" criteria': _ifs_after_blank_criteria,
     'TEXT(-0.4,"0") is "-0" in Excel': _negative_zero,
     "typed text number in SUM-family arguments": _sum_typed_text,
     "which of several errors is returned": _error_precedence,
@@ -458,9 +482,12 @@ def run_case(case: Case, tmp: Path) -> tuple[int, list[Disagreement]]:
     return len(case.formulas), out
 
 
-def fuzz(examples: int, n_formulas: int, tmp: Path) -> tuple[int, list[Disagreement]]:
+def fuzz(
+    examples: int, n_formulas: int, tmp: Path, keep: Path | None = None
+) -> tuple[int, list[Disagreement]]:
     """Run ``examples`` generated workbooks of ``n_formulas`` formulas each through
-    refresh and LibreOffice: (formulas compared, disagreements)."""
+    refresh and LibreOffice: (formulas compared, disagreements). ``keep``: a folder
+    that receives each workbook with an unexplained disagreement."""
     import tempfile
 
     from hypothesis import HealthCheck, Phase, given, settings
@@ -481,6 +508,11 @@ def fuzz(examples: int, n_formulas: int, tmp: Path) -> tuple[int, list[Disagreem
         n, bad = run_case(case, folder)
         tried[0] += n
         found.extend(bad)
+        if keep is not None and any(d.known is None for d in bad):
+            import shutil
+
+            keep.mkdir(parents=True, exist_ok=True)
+            shutil.copy(folder / "case.xlsx", keep / f"case{len(list(keep.iterdir()))}.xlsx")
 
     one()
     return tried[0], found
@@ -494,9 +526,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else "")
     parser.add_argument("--examples", type=int, default=20, help="workbooks to generate")
     parser.add_argument("--formulas", type=int, default=200, help="formulas per workbook")
+    parser.add_argument("--keep", type=Path, help="copy workbooks that disagree here")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="xlcomp-fuzz-") as tmp:
-        tried, found = fuzz(args.examples, args.formulas, Path(tmp))
+        tried, found = fuzz(args.examples, args.formulas, Path(tmp), args.keep)
     unknown = [d for d in found if d.known is None]
     for d in found:
         print(d)

@@ -35,4 +35,10 @@ def test_comparison_and_known_differences() -> None:
     assert known_difference('TEXT(A1,"0.00")', "7.", "7") is None
     assert known_difference('TEXT(A1,"0.0")', "-0.0", "0.0") is not None
     assert known_difference('TEXT(A1,"0.0")', "-1.0", "1.0") is None
-    assert len(KNOWN_DIFFERENCES) == 4
+    assert known_difference('COUNTIFS(A1:A4,"",B1:B4,"1.5")', 1.0, 0.0) is not None
+    assert known_difference('COUNTIFS(A1:A4,"x",B1:B4,"1.5")', 1.0, 0.0) is None
+    f = '(TEXT(0,"0.00")<TEXT(43487,"h:mm"))'
+    assert known_difference(f, True, False) is not None
+    assert known_difference("(A1<B1)", True, False) is None
+    assert known_difference('A1&TEXT(A2-7,"0.0,,")', "-9-0.0", "-90.0") is not None
+    assert len(KNOWN_DIFFERENCES) == 6

@@ -85,6 +85,10 @@ def _grid(*rows: list[Any]) -> Any:
         ("INDEX", (_grid([1.0, None]), 1.0, 2.0), EMPTY),
         ("MATCH", ("b*", _grid(["apple"], ["Banana"]), 0.0), 2.0),
         ("MATCH", (25.0, _grid([10.0], [20.0], [30.0])), 2.0),
+        ("VLOOKUP", ("b*", _grid(["apple", 1.0], ["Banana", 2.0]), 2.0, False), 2.0),
+        ("VLOOKUP", (25.0, _grid([10.0, "L1"], [20.0, "L2"], [30.0, "L3"]), 2.0), "L2"),
+        ("HLOOKUP", (20.0, _grid([10.0, 20.0], ["a", "b"]), 2.0, 0.0), "b"),
+        ("IFERROR", (_grid([None]), 1.0), EMPTY),
     ],
 )
 def test_function(fn: str, args: tuple[Any, ...], exp: Any) -> None:
@@ -561,6 +565,7 @@ def test_uncomputed_cells_keep_full_calc_and_exit_1(tmp_path: Path) -> None:
 
 def test_excel_answers_where_libreoffice_differs(tmp_path: Path) -> None:
     """The known differences of tests/differential.py, with Excel's answer."""
+    # A1 TRUE, A2 #DIV/0!, A3 #N/A; C1:D4 for COUNTIFS: one row (1) with C blank and D "1.5".
     import xlsxwriter
 
     path = tmp_path / "diff.xlsx"
@@ -578,7 +583,13 @@ def test_excel_answers_where_libreoffice_differs(tmp_path: Path) -> None:
         "B6": ('=TEXT(2,"m/d/yyyy")', "1/2/1900"),  # serial 1 is 1 Jan 1900
         "B7": ("=SUM(A2:A3)", "#DIV/0!"),  # the first error (LibreOffice: the last)
         "B8": ('=1E+15&""', "1E+15"),  # General's switch (LibreOffice: 16 digits)
+        # Every criteria pair must hold, in any order (LibreOffice: 0 in this order).
+        "B9": ('=COUNTIFS(C1:C4,"",D1:D4,"1.5")', 1),
+        "B10": ('=COUNTIFS(D1:D4,"1.5",C1:C4,"")', 1),
     }
+    ws.write_string("D1", "1.5")
+    ws.write_string("C2", "x")
+    ws.write_string("D2", "1.5")
     for cell, (f, _exp) in cases.items():
         ws.write_formula(cell, f)
     wb.close()

@@ -92,10 +92,12 @@ def _paths_share(args: argparse.Namespace) -> None:
     from xlcomp.files import check_input, check_output
 
     check_input(args.book)
+    # A shared copy never carries macros (share keeps only the parts it reads): .xlsx.
+    # With --keep-private the copy is the workbook as it was, macros and all.
     check_output(
         args.output,
         inputs=[args.book],
-        suffixes=_workbook_suffixes(args.book),
+        suffixes=_workbook_suffixes(args.book) if args.keep_private else [".xlsx"],
         what="the copy",
         in_place_hint="name another file for the copy (share never writes over its input)",
     )
@@ -261,13 +263,19 @@ def _refresh(args: argparse.Namespace) -> int:
 def _share(args: argparse.Namespace) -> int:
     from xlcomp.share import share_workbook
 
-    report = share_workbook(args.book, args.output, keep_private=args.keep_private)
+    report = share_workbook(
+        args.book, args.output, keep_private=args.keep_private, strict=args.strict
+    )
     for failure in report.refresh_failures:
         print(f"xlcomp: cannot evaluate {failure}", file=sys.stderr)
+    for warning in report.warnings:
+        print(f"xlcomp: warning: {warning}", file=sys.stderr)
     errors = list(getattr(report, "errors", []))
     _print_errors(errors, "the copy has")
     if report.scrubbed:
         print(f"scrubbed parts: {', '.join(report.scrubbed)}")
+    for part, why in report.dropped.items():
+        print(f"dropped {part}: {why}")
     print(f"note: {report.note}")
     print(report.summary())
     return EXIT_PROBLEMS if report.refresh_failures or errors else 0
@@ -369,13 +377,18 @@ def build_parser() -> argparse.ArgumentParser:
         "--output",
         required=True,
         metavar="OUT",
-        help="where to write the copy: a new name, same kind as BOOK (.xlsx, or .xlsm when "
-        "BOOK keeps macros), in an existing folder",
+        help="where to write the copy: a new .xlsx name in an existing folder (macros are "
+        "never shared; with --keep-private the copy keeps BOOK's kind, .xlsx or .xlsm)",
     )
     share.add_argument(
         "--keep-private",
         action="store_true",
         help="keep private cells (a copy for yourself); still store our functions as values",
+    )
+    share.add_argument(
+        "--strict",
+        action="store_true",
+        help="refuse when a kept cell merely equals a removed private value (default: warn)",
     )
 
     extract = _command(

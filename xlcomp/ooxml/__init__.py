@@ -25,7 +25,7 @@ from xlcomp.ooxml.opc import (
 )
 from xlcomp.ooxml.package import Package, PartMap, write_package
 from xlcomp.ooxml.workbook import SheetEntry, open_workbook, workbook_sheets
-from xlcomp.ooxml.xml import check_no_dtd, iterparse, parse, safe_parser
+from xlcomp.ooxml.xml import check_no_dtd, check_well_formed, iterparse, parse, safe_parser
 
 __all__ = [
     "CONTENT_TYPES",
@@ -42,6 +42,7 @@ __all__ = [
     "atomic_write_bytes",
     "atomic_writer",
     "check_no_dtd",
+    "check_well_formed",
     "content_type_of",
     "content_types",
     "decode_part",

@@ -1059,6 +1059,68 @@ def xl_match(lookup: Any, array: Any, match_type: Any = None) -> Any:
     return NA_ERROR if found is None else float(found + 1)
 
 
+def _lookup(v: Any, table: Any, index: Any, approx: Any, by_rows: bool) -> Any:
+    if isinstance(v, XlError):
+        return v
+    if isinstance(table, XlError):
+        return table
+    g = _grid(table)
+    n = _int_arg(index)
+    if isinstance(n, XlError):
+        return n
+    exact = (
+        approx is not None
+        and approx is not EMPTY
+        and not bool(to_number(approx) if not isinstance(approx, bool) else approx)
+    )
+    keys = g[0:1, :] if by_rows else g[:, 0:1]
+    pos = xl_match(v, keys, 0.0 if exact else 1.0)
+    if isinstance(pos, XlError):
+        return pos
+    if n < 1:
+        return VALUE_ERROR
+    if n > (g.shape[0] if by_rows else g.shape[1]):
+        return REF_ERROR
+    k = int(pos) - 1
+    return g[n - 1, k] if by_rows else g[k, n - 1]
+
+
+@_register("VLOOKUP")
+def xl_vlookup(value: Any, table: Any, col_index: Any, range_lookup: Any = None) -> Any:
+    """VLOOKUP(lookup_value, table_array, col_index_num, [range_lookup=TRUE]): the value
+    in column ``col_index_num`` of the row MATCH finds in the first column (exact, with
+    wildcards, when range_lookup is FALSE or 0; else the last row not greater, the
+    column sorted); a column below 1 is #VALUE!, past the table #REF!; no match #N/A."""
+    if isinstance(value, np.ndarray):
+        return _broadcast(lambda v: xl_vlookup(v, table, col_index, range_lookup), value)
+    return _lookup(value, table, col_index, range_lookup, by_rows=False)
+
+
+@_register("HLOOKUP")
+def xl_hlookup(value: Any, table: Any, row_index: Any, range_lookup: Any = None) -> Any:
+    """HLOOKUP(lookup_value, table_array, row_index_num, [range_lookup=TRUE]): VLOOKUP
+    along the first row."""
+    if isinstance(value, np.ndarray):
+        return _broadcast(lambda v: xl_hlookup(v, table, row_index, range_lookup), value)
+    return _lookup(value, table, row_index, range_lookup, by_rows=True)
+
+
+@_register("IFERROR")
+@_elementwise
+def xl_iferror(value: Any, value_if_error: Any = EMPTY) -> Any:
+    """IFERROR(value, value_if_error): the second value when the first is any error, else
+    the first (a blank cell stays blank)."""
+    return value_if_error if isinstance(value, XlError) else value
+
+
+@_register("IFNA")
+@_elementwise
+def xl_ifna(value: Any, value_if_na: Any = EMPTY) -> Any:
+    """IFNA(value, value_if_na): the second value when the first is #N/A, else the
+    first."""
+    return value_if_na if isinstance(value, XlError) and str(value) == _ERR_NA else value
+
+
 # ---------------------------------------------------------------------------------------
 # Text functions: numbers become text as General shows them
 

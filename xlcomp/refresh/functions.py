@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import functools
 import importlib
-from collections.abc import Callable, Mapping
+import re
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 # Cheap modules first; the rest (scipy, dateutil-heavy) only when a name is missing.
@@ -81,6 +82,45 @@ def default_udfs() -> dict[str, Callable[..., Any]]:
     from xlcomp.worksheet.functions import FUNCTIONS
 
     return dict(FUNCTIONS)
+
+
+_CALL = re.compile(r"([A-Za-z_][A-Za-z0-9_.]*)\s*\(")
+
+
+def calls_other_functions(formulas: Iterable[str]) -> bool:
+    """Whether any formula calls a function that neither :mod:`xlcomp.refresh.excel` nor
+    formulas' cheap modules hold.
+
+    Such a name is one of our worksheet functions (or one Excel has and formulas keeps in
+    a costly module, or an unknown one): only then need our functions (and pydantic and
+    the core behind them) be imported. Names inside string literals may say yes
+    needlessly, never no wrongly.
+    """
+    from formulas.functions import not_implemented
+
+    from xlcomp.refresh.excel import FUNCTIONS as EXCEL
+
+    _load(_CHEAP)
+    seen: set[str] = set()
+    for text in formulas:
+        if "(" not in text:
+            continue
+        for name in _CALL.findall(text):
+            up = bare_name(name)
+            if up in seen:
+                continue
+            seen.add(up)
+            if up in _ENGINE_FORMS or up in EXCEL:
+                continue
+            if not any(_loaded.get(c) not in (None, not_implemented) for c in (up, "_XLFN." + up)):
+                return True
+    return False
+
+
+# Calls the engine compiles itself (no function object behind them).
+_ENGINE_FORMS = frozenset(
+    {"ROW", "COLUMN", "SINGLE", "SUBTOTAL", "IF", "INDIRECT", "OFFSET", "LET", "LAMBDA"}
+)
 
 
 def udf_lookup(udfs: Mapping[str, Callable[..., Any]], name: str) -> Callable[..., Any] | None:

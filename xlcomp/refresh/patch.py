@@ -1,12 +1,15 @@
 """Write computed values into a sheet's XML, touching nothing but the cells that change.
 
 A formula cell ``<c r="C2" s="3"><f>A2*2</f><v>4</v></c>`` whose new value is 6 becomes
-``<c r="C2" s="3"><f>A2*2</f><v>6</v></c>``: the start tag keeps its attributes except
-the type ``t`` (set to ``str``, ``b`` or ``e`` for text, booleans and errors, absent for
-numbers), the ``<f>`` element and anything after ``<v>`` stay as they were, and every byte
-outside the changed ``<c>`` elements is copied. A cell whose cached value already equals
-the new one is not touched at all. Cells of a spilled array formula that the file does
-not hold yet are inserted in column order into their row (the row is created if needed).
+``<c r="C2" s="3"><f>A2*2</f><v>6</v></c>``. When the value keeps its type (a number
+stays a number, text stays ``t="str"``), only the text of ``<v>`` is replaced: the reader
+recorded its byte span, and the new bytes are spliced in. When the type changes, the
+start tag keeps its attributes except the type ``t`` (set to ``str``, ``b`` or ``e`` for
+text, booleans and errors, absent for numbers), the ``<f>`` element and anything after
+``<v>`` stay as they were. Every byte outside the changed values is copied. A cell whose
+cached value already equals the new one is not touched at all. Cells of a spilled array
+formula that the file does not hold yet are inserted in column order into their row (the
+row is created if needed).
 """
 
 from __future__ import annotations
@@ -55,6 +58,14 @@ def same_value(old: Any, new: Any) -> bool:
     if isinstance(new, XlError):
         return str(old) == str(new)
     return bool(old == new)
+
+
+def _same_type(old_t: str | None, new_t: bytes | None) -> bool:
+    """Whether a cell written with type attribute ``old_t`` can take a value of ``new_t``
+    by replacing the text of its ``<v>`` alone."""
+    if new_t is None:
+        return old_t is None or old_t == "n"
+    return old_t is not None and old_t.encode() == new_t
 
 
 def _new_element(sheet: Sheet, old: bytes, t: bytes | None, v: bytes) -> bytes:
@@ -128,11 +139,14 @@ def patch_sheet(
         if cell is not None:
             if same_value(cell.value, value) and (cell.value is not EMPTY) and new_ref is None:
                 continue
-            old = sheet.xml[cell.start : cell.end]
-            el = _new_element(sheet, old, t, v)
-            if new_ref is not None:
-                el = _with_ref(el, new_ref.encode())
-            edits.append((cell.start, cell.end, el))
+            if new_ref is None and cell.vstart >= 0 and _same_type(cell.t, t):
+                edits.append((cell.vstart, cell.vend, v))
+            else:
+                old = sheet.xml[cell.start : cell.end]
+                el = _new_element(sheet, old, t, v)
+                if new_ref is not None:
+                    el = _with_ref(el, new_ref.encode())
+                edits.append((cell.start, cell.end, el))
         else:
             ta = b' t="' + t + b'"' if t is not None else b""
             el = b'<%sc r="%s"%s><%sv>%s</%sv></%sc>' % (

@@ -280,10 +280,10 @@ def _share(args: argparse.Namespace) -> int:
     )
     for failure in report.refresh_failures:
         print(f"xlcomp: cannot evaluate {failure}", file=sys.stderr)
-    for warning in report.warnings:
-        print(f"xlcomp: warning: {warning}", file=sys.stderr)
     errors = list(getattr(report, "errors", []))
     _print_errors(errors, "the copy has")
+    for warning in report.warnings:
+        print(f"xlcomp: warning: {warning}", file=sys.stderr)
     if report.scrubbed:
         print(f"scrubbed parts: {', '.join(report.scrubbed)}")
     for part, why in report.dropped.items():

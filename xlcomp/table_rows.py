@@ -14,8 +14,9 @@ all three from the table's new rows, and nothing else:
   table still looks like itself.
 * a range reference whose rows run from the table's header or first data row to its old
   last row, within its columns or spanning all of them (a print area), is moved to the
-  new last row — ``Bands!$A$1:$H$13`` becomes ``Bands!$A$1:$H$16``; a reference to anything else is left alone. Structured references
-  (``Bands[Region]``) follow the table part by themselves.
+  new last row — ``Bands!$A$1:$H$13`` becomes ``Bands!$A$1:$H$16``; a reference to
+  anything else is left alone. Structured references (``Bands[Region]``) follow the
+  table part by themselves.
 
 Errors are :class:`~xlcomp.errors.WorkbookError` with the sheet and cell: a formula in the
 table's data (which values would overwrite), a totals row, or a grown table that would cover

@@ -340,3 +340,13 @@ def test_no_bridge_by_default(seattle: openpyxl.Workbook) -> None:
     """Without a current grant the bridge is 0 and the script says "sign-on bonus"."""
     assert _cell(seattle, "private_bridge").value == 0
     assert "sign-on bonus" in _cell(seattle, "private_script").value
+
+
+def test_region_and_level_lists_after_refresh(seattle: openpyxl.Workbook) -> None:
+    """The Bands sheet's drop-down sources (J, K) list each region and level once, in
+    table order: San Francisco, Seattle, Remote US; Senior SWE (the guide's bands)."""
+    ws = seattle["Bands"]
+    regions = [ws[f"J{r}"].value for r in range(2, 8)]
+    levels = [ws[f"K{r}"].value for r in range(2, 5)]
+    assert [v for v in regions if v] == ["San Francisco", "Seattle", "Remote US"]
+    assert [v for v in levels if v] == ["Senior SWE"]

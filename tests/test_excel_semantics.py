@@ -426,6 +426,40 @@ def test_countif_recipe_workbook(tmp_path: Path) -> None:
     assert v[("S", "F3")] == 1048576 - 5
 
 
+def test_criteria_given_as_an_array(tmp_path: Path) -> None:
+    """Criteria as a range lift the function: one answer per criterion, the range whole.
+
+    The template's region list uses it (the distinct-values idiom
+    ``INDEX(r, MATCH(0, COUNTIF(above, r), 0))``): in F2:F4, COUNTIF(A1:A5, C1:C3) with
+    A = x, y, x, z, x and C = x, z, w counts 3, 1 and 0; SUMIF over B = 1..5 sums
+    1 + 3 + 5 = 9, 4 and 0; the distinct list in H2:H4 reads x, y, z.
+    """
+    import xlsxwriter
+
+    path = tmp_path / "crit-array.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("S")
+    for r, (a, b) in enumerate(zip("xyxzx", (1, 2, 3, 4, 5), strict=True), start=1):
+        ws.write_string(f"A{r}", a)
+        ws.write_number(f"B{r}", b)
+    for r, c in enumerate("xzw", start=1):
+        ws.write_string(f"C{r}", c)
+    ws.write_array_formula("F2:F4", "{=COUNTIF(A1:A5,C1:C3)}")
+    ws.write_array_formula("G2:G4", "{=SUMIF(A1:A5,C1:C3,B1:B5)}")
+    ws.write_string("H1", "Distinct")
+    for r in (2, 3, 4):
+        ws.write_array_formula(
+            f"H{r}:H{r}",
+            f'{{=IFERROR(INDEX(A$1:A$5,MATCH(0,COUNTIF(H$1:H{r - 1},A$1:A$5),0)),"")}}',
+        )
+    wb.close()
+    report, v = _refresh(path, tmp_path)
+    assert report.ok, report.failed
+    assert [v[("S", f"F{r}")] for r in (2, 3, 4)] == [3, 1, 0]
+    assert [v[("S", f"G{r}")] for r in (2, 3, 4)] == [9, 4, 0]
+    assert [v[("S", f"H{r}")] for r in (2, 3, 4)] == ["x", "y", "z"]
+
+
 def test_three_d_and_non_ascii_sheets(tmp_path: Path) -> None:
     """SUM over a 3-D reference adds the cell of every sheet between; other uses of a
     3-D reference are named, never a silent #REF!; Лист1!A1 reads the Cyrillic sheet."""

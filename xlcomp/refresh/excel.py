@@ -785,7 +785,25 @@ def _sum_numbers(cells: list[Any]) -> list[float] | XlError:
     return out
 
 
+def _over_criteria(
+    one: Callable[[list[tuple[Any, Any]]], Any], pairs: list[tuple[Any, Any]]
+) -> Any:
+    """``one(pairs)``, lifted over criteria given as arrays: ``COUNTIF(A1:A9, B1:B3)``
+    answers one count per criterion (an array, as Excel's array formulas and dynamic
+    arrays do), while the ranges stay whole."""
+    ranges = [rng for rng, _ in pairs]
+
+    def per_criteria(*crits: Any) -> Any:
+        return one(list(zip(ranges, crits, strict=True)))
+
+    return _broadcast(per_criteria, *[crit for _, crit in pairs])
+
+
 def _count(pairs: list[tuple[Any, Any]]) -> Any:
+    return _over_criteria(_count_one, pairs)
+
+
+def _count_one(pairs: list[tuple[Any, Any]]) -> Any:
     mask = _matches(pairs)
     if isinstance(mask, XlError):
         return mask
@@ -813,6 +831,10 @@ def xl_countifs(*args: Any) -> Any:
 
 
 def _if_aggregate(kind: str, target: Any, pairs: list[tuple[Any, Any]]) -> Any:
+    return _over_criteria(lambda one: _if_aggregate_one(kind, target, one), pairs)
+
+
+def _if_aggregate_one(kind: str, target: Any, pairs: list[tuple[Any, Any]]) -> Any:
     mask = _matches(pairs)
     if isinstance(mask, XlError):
         return mask

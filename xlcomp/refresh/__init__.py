@@ -86,6 +86,17 @@ def _udfs(functions: Functions | None) -> dict[str, Callable[..., Any]]:
     return {k.upper(): v for k, v in chosen.items()}
 
 
+def _read(pkg: Package) -> Book:
+    """The book of ``pkg``; an error names the file."""
+    try:
+        return read_book(pkg)
+    except WorkbookError as exc:
+        where = str(pkg.path)
+        if where in str(exc):
+            raise
+        raise type(exc)(f"{where}: {exc}") from None
+
+
 def dependency_graph(book: Book, *, functions: Functions | None = None) -> DependencyGraph:
     """The formulas of ``book`` compiled and ordered, without evaluating them."""
     store = CellStore(book)
@@ -105,7 +116,7 @@ def recalculate(
     evaluated. Raises :class:`~xlcomp.errors.WorkbookError` when the package cannot be
     read; formulas that cannot be evaluated are listed in ``failures``.
     """
-    book = package if isinstance(package, Book) else read_book(package)
+    book = package if isinstance(package, Book) else _read(package)
     store = CellStore(book)
     graph = build_graph(book, Compiler(book, _udfs(functions), store))
     run = evaluate(graph, store, progress)
@@ -181,13 +192,7 @@ def refresh_workbook(
     start = time.perf_counter()
     target = Path(out) if out is not None else Path(src)
     pkg = open_workbook(src)
-    try:
-        book = read_book(pkg)
-    except WorkbookError as exc:
-        if str(src) in str(exc):
-            raise
-        raise type(exc)(f"{src}: {exc}") from None
-    recalc = recalculate(book, functions=functions, progress=progress)
+    recalc = recalculate(pkg, functions=functions, progress=progress)
     changed = store_values(recalc)
     write_package(pkg, target)
     return RefreshReport(

@@ -106,7 +106,16 @@ class Compiled:
     fn: Fn
     refs: list[RefSpec]
     calls: frozenset[str] = field(default_factory=frozenset)
-    column: ColumnFn | None = None
+    make_column: Callable[[], ColumnFn | None] | None = None
+    _column: ColumnFn | None = None
+
+    @property
+    def column(self) -> ColumnFn | None:
+        """The column form, compiled the first time a run of rows asks for it."""
+        if self.make_column is not None:
+            self._column = self.make_column()
+            self.make_column = None
+        return self._column
 
 
 class CellStore:
@@ -250,6 +259,13 @@ class Compiler:
         self._calls = set()
         fn = self._compile(node, sheet, refs)
         compiled = Compiled(fn, refs, frozenset(self._calls))
+
+        def make_column() -> ColumnFn | None:
+            from xlcomp.refresh.columns import column_form
+
+            return column_form(self, node, sheet, fn)
+
+        compiled.make_column = make_column
         self.shapes[key] = compiled
         return compiled
 

@@ -469,7 +469,6 @@ _DIGITS = re.compile(r"(\d+)")
 _LITERAL, _REL_ROW = 0, 1
 
 
-@dataclass(frozen=True)
 class _Plan:
     """Where the relative coordinates are in every formula of one skeleton.
 
@@ -478,9 +477,20 @@ class _Plan:
     (which digit runs are relative rows, which letters relative columns) holds for all.
     """
 
-    skeleton: str
-    kinds: tuple[int, ...]
-    columns: tuple[int, ...]
+    __slots__ = ("columns", "kinds", "offsets", "rel", "skeleton")
+
+    def __init__(self, skeleton: str, kinds: tuple[int, ...], columns: tuple[int, ...]) -> None:
+        self.skeleton = skeleton
+        self.kinds = kinds
+        self.columns = columns
+        self.rel = [k for k, kind in enumerate(kinds) if kind == _REL_ROW]
+        self.offsets: dict[int, tuple[int, ...]] = {}
+
+    def column_offsets(self, col: int) -> tuple[int, ...]:
+        got = self.offsets.get(col)
+        if got is None:
+            got = self.offsets[col] = tuple(c - col for c in self.columns)
+        return got
 
 
 _PLANS: dict[str, _Plan] = {}

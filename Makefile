@@ -1,6 +1,6 @@
 PY ?= python
 
-.PHONY: lint test bench format
+.PHONY: lint test bench format fuzz
 
 lint:
 	$(PY) -m ruff check xlcomp tests bench
@@ -17,3 +17,8 @@ test:
 bench:
 	$(PY) bench/udf_bench.py
 	$(PY) bench/refresh_bench.py
+	$(PY) bench/command_bench.py
+
+# Refresh against LibreOffice on random formulas (tests/differential.py), 40 workbooks.
+fuzz:
+	$(PY) -m tests.differential --examples 40

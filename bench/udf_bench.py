@@ -13,10 +13,11 @@ figures:
   D2:D100001)``, one call that spills 100,000 results. Target ≤ 100 ms.
 * **100,000 scalar TOTALCOMP calls** — the same rows, one call per row, each with its
   own 1×1 lists (Excel's way for a column of ``=TOTALCOMP(B2, C2, D2)``).
-* **ratio** — the scalar calls over the single call. Target ≥ 20.
-
-Also shown, not targets: the single call without numpy (the pure-Python path that a
-bare xlwings Lite uses) and BANDPERCENTILE over the column. Each figure is the best of
+Also shown, not targets: the ratio of the scalar calls over the single call (no longer a
+criterion: faster scalar calls lower it, and in Excel one spilled call saves a COM round
+trip of tens of ms per cell, which no in-process ratio shows), the single call without
+numpy (the pure-Python path that a bare xlwings Lite uses) and BANDPERCENTILE over the
+column. Each figure is the best of
 ``--repeat`` runs, as ``timeit`` advises (the run least disturbed by other work on the
 machine); the median is shown beside it. Targets are judged on the best runs. Exits 1
 when a target is missed.
@@ -39,14 +40,13 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from xlcomp import udfs
-from xlcomp import worksheet as ws
 from xlcomp.core.guide import load_guide
 from xlcomp.core.tables import band_rows
+from xlcomp.worksheet import vector as ws_vector
 
 ROWS = 100_000
 SCALAR_TARGET_US = 20.0
 COLUMN_TARGET_MS = 100.0
-RATIO_TARGET = 20.0
 
 
 def _timed(fn: Callable[[], Any], repeat: int) -> list[float]:
@@ -161,12 +161,12 @@ def main(argv: list[str] | None = None) -> int:
     column_ms = column_call(cols, ns.repeat)
     scalar_ms = scalar_calls(cols, max(3, ns.repeat // 2))
     ratio = min(scalar_ms) / min(column_ms)
-    vector = ws._VECTOR
-    ws._VECTOR = False
+    vector = ws_vector.VECTOR
+    ws_vector.VECTOR = False
     try:
         loop_ms = column_call(cols, max(3, ns.repeat // 2))
     finally:
-        ws._VECTOR = vector
+        ws_vector.VECTOR = vector
     bands = band_rows(load_guide().bands)
     bp_ms = [
         t * 1e3
@@ -191,12 +191,7 @@ def main(argv: list[str] | None = None) -> int:
             min(column_ms) <= COLUMN_TARGET_MS,
         ),
         (f"{ROWS:,} scalar TOTALCOMP calls (ms)", _fmt(scalar_ms, 1), "", None),
-        (
-            "ratio: scalar calls / one column call",
-            f"{ratio:.1f}x",
-            f"≥ {RATIO_TARGET:g}x",
-            ratio >= RATIO_TARGET,
-        ),
+        ("ratio: scalar calls / one column call", f"{ratio:.1f}x", "", None),
         ("TOTALCOMP column without numpy (ms)", _fmt(loop_ms, 1), "", None),
         ("BANDPERCENTILE over the column (ms)", _fmt(bp_ms, 1), "", None),
     ]

@@ -13,6 +13,7 @@ another's.
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
 import math
 from collections.abc import Iterator
@@ -24,9 +25,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from xlcomp import udfs
-from xlcomp import worksheet as ws
 from xlcomp.core.guide import load_guide
 from xlcomp.core.tables import band_rows, level_rows
+from xlcomp.worksheet import tables as ws_tables
+from xlcomp.worksheet import vector as ws_vector
+from xlcomp.worksheet.catalogue import BY_NAME
+from xlcomp.worksheet.functions import FUNCTIONS, worksheet_function
 
 GUIDE = load_guide()
 TABLES = {"bands": band_rows(GUIDE.bands), "levels": level_rows(GUIDE.levels)}
@@ -58,6 +62,10 @@ GOOD: dict[str, st.SearchStrategy[Any]] = {
     "high_pct": st.sampled_from([75.0, 90.0]),
     "company": st.sampled_from(["Google", "Together AI", "Meta"]),
     "to_company": st.sampled_from(["Google", "Amazon"]),
+    "dilution": st.floats(min_value=0, max_value=0.5, allow_nan=False),
+    "rounds": st.integers(min_value=0, max_value=5).map(float),
+    "start_date": st.integers(min_value=43000, max_value=46000).map(float),
+    "as_of": st.integers(min_value=44000, max_value=48000).map(float),
 }
 BAD = st.one_of(
     st.none(),
@@ -77,7 +85,7 @@ def _cell(name: str) -> st.SearchStrategy[Any]:
 def vectorized(on: bool) -> Iterator[None]:
     """Turn the numpy path on or off for the duration."""
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(ws, "_VECTOR", on)
+        mp.setattr(ws_vector, "VECTOR", on)
         yield
 
 
@@ -140,11 +148,13 @@ def broadcast_calls(draw: st.DrawFn, name: str) -> list[Any]:
     if name in MULTI:
         shapes = "column" if MULTI[name] == "column" or shapes == "both" else shapes
     args: list[Any] = []
+    kinds = {p.name: p.kind for p in BY_NAME[name].params}
     for k, p in enumerate(params):
         if p in TABLES:
             args.append(TABLES[p])
         elif p in varying:
             as_row = shapes == "row" or (shapes == "both" and k == params.index(varying[-1]))
+            as_row = as_row and kinds[p] != "signon"  # a row of sign-ons is amounts by year
             cells = draw(
                 st.lists(_cell(p), min_size=m if as_row else n, max_size=m if as_row else n)
             )
@@ -213,7 +223,9 @@ def test_arrays_give_the_bits_of_the_scalar_core(
 def test_the_array_path_is_taken() -> None:
     """A long column of floats goes through numpy (so the property above tests it)."""
     calls: list[int] = []
-    original = ws._totalcomp_arrays
+    spec = BY_NAME["TOTALCOMP"]
+    original = spec.vector
+    assert original is ws_vector.totalcomp_arrays
 
     def counting(*arrays: Any) -> Any:
         calls.append(len(arrays))
@@ -221,8 +233,9 @@ def test_the_array_path_is_taken() -> None:
 
     col = [[float(i)] for i in range(100)]
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(ws, "_totalcomp_arrays", counting)
-        mp.setattr(ws, "_VECTOR", True)
+        counted = worksheet_function(dataclasses.replace(spec, vector=counting))
+        mp.setitem(FUNCTIONS, "TOTALCOMP", counted)
+        mp.setattr(ws_vector, "VECTOR", True)
         udfs.TOTALCOMP(col, col, 0.1)
     assert calls == [5]
 
@@ -249,19 +262,19 @@ def test_ragged_rows_broadcast_like_excel() -> None:
 def counting_parses() -> Iterator[list[int]]:
     """Count how often a bands table is really parsed, from an empty cache."""
     parses: list[int] = []
-    original = ws.parse_bands
+    original = ws_tables.parse_bands
 
     def counting(rows: Any) -> Any:
         parses.append(len(rows))
         return original(rows)
 
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(ws, "parse_bands", counting)
-        ws._CACHE.clear()
+        mp.setattr(ws_tables, "parse_bands", counting)
+        ws_tables.CACHE.clear()
         try:
             yield parses
         finally:
-            ws._CACHE.clear()
+            ws_tables.CACHE.clear()
 
 
 def test_equal_content_is_parsed_once() -> None:
@@ -335,12 +348,12 @@ def test_cache_keeps_the_sign_of_zero() -> None:
 def test_cache_is_bounded() -> None:
     """Many distinct tables keep at most ``size`` entries, dropping the oldest."""
     with counting_parses() as parses:
-        for k in range(ws._CACHE.size + 10):
+        for k in range(ws_tables.CACHE.size + 10):
             assert udfs.BANDLOOKUP("R", "L", "base", _table(float(k + 2)), "min") == k + 2
-        assert len(ws._CACHE) == ws._CACHE.size
+        assert len(ws_tables.CACHE) == ws_tables.CACHE.size
         udfs.BANDLOOKUP("R", "L", "base", _table(2.0), "min")  # the oldest: dropped
-        udfs.BANDLOOKUP("R", "L", "base", _table(float(ws._CACHE.size + 11)), "min")  # kept
-        assert len(parses) == ws._CACHE.size + 11
+        udfs.BANDLOOKUP("R", "L", "base", _table(float(ws_tables.CACHE.size + 11)), "min")  # kept
+        assert len(parses) == ws_tables.CACHE.size + 11
 
 
 def test_a_table_that_cannot_be_a_key_is_still_read() -> None:
@@ -349,4 +362,4 @@ def test_a_table_that_cannot_be_a_key_is_still_read() -> None:
     with counting_parses() as parses:
         assert udfs.BANDLOOKUP("R", "L", "base", table, "max") == 5.0
         assert udfs.BANDLOOKUP("R", "L", "base", table, "max") == 5.0
-        assert len(parses) == 2 and len(ws._CACHE) == 0
+        assert len(parses) == 2 and len(ws_tables.CACHE) == 0

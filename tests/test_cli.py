@@ -23,11 +23,12 @@ def test_demo_prints_the_scenario(capsys: object) -> None:
         "$373,800",  # target: 356,000 × 1.05
         "$411,180",  # anchor: 373,800 × 1.10
         "$275,000",  # the floor given
-        "$7,050",  # sign-on: 373,800 − 366,750
-        "counter",  # 275,000 ≤ 356,000 < 373,800
+        "$29,000",  # sign-on: (373,800 − 366,750) × 4 = 28,200, asked as 29,000
+        "$374,000",  # the split's TOTALCOMP: 366,750 + 29,000 / 4
+        "accept",  # 356,000 ≥ 309,750, the competing offer plus 5 %
         "L5",
         "SDE III",
-        "$356K",  # the script quotes TOTALCOMP
+        "$374K a year",  # the script quotes TOTALCOMP of the split
         "253,500–366,750",
         "240,600–348,950",
         "226,600–329,000",
@@ -88,8 +89,9 @@ def test_demo_builds_and_refreshes_the_workbook(capsys: object) -> None:
     for name, exp in [
         ("offer_tc", "$356,000"),  # 240,000 + 80,000 + 36,000
         ("private_counter_target", "$373,800"),  # 356,000 × 1.05
-        ("private_split_signon", "$7,050"),  # 373,800 − 366,750
-        ("private_verdict", "counter"),
+        ("private_split_signon", "$29,000"),  # (373,800 − 366,750) × 4 -> 29,000
+        ("private_split_tc", "$374,000"),  # 245,000 × 1.15 + 85,000 + 29,000 / 4
+        ("private_verdict", "accept"),  # 356,000 ≥ 295,000 × 1.05
     ]:
         line = next(line for line in section.splitlines() if f"[{name}]" in line)
         assert line.rstrip().endswith(exp), line

@@ -178,7 +178,7 @@ def _closures_mapped(path: Path, monkeypatch: pytest.MonkeyPatch) -> Recalculati
 
 
 @settings(
-    max_examples=30,
+    max_examples=12,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )

@@ -118,8 +118,8 @@ WORKED = [
     (
         "COUNTERSPLIT",
         (400000, SF, SR, B),
-        [[245000.0], [85000.0], [0.15], [33250.0]],
-        "beyond the maxima (366,750): the rest as sign-on",
+        [[245000.0], [85000.0], [0.15], [133000.0]],
+        "beyond the maxima (366,750): (400,000 − 366,750) × 4 = 133,000 of sign-on",
     ),
     (
         "COUNTERSPLIT",
@@ -130,8 +130,39 @@ WORKED = [
     (
         "COUNTERSPLIT",
         (330000, SF, SR, B, 200000, 60000, 0.10),
-        [[226220.41], [74566.89], [0.129134], [0.0]],
-        "2,250 t² + 84,500 t + 280,000 = 330,000 -> t = 0.58268",
+        [[227000.0], [75000.0], [0.13], [0.0]],
+        "2,250 t² + 84,500 t = 50,000 -> t = 0.58268: 226,220 / 74,567 / 12.91 % rounded up",
+    ),
+    (
+        "COUNTERSPLIT",
+        (373800, SF, SR, B, 240000, 80000, 0.15),
+        [[245000.0], [85000.0], [0.15], [29000.0]],
+        "built-in scenario: (373,800 − 366,750) × 4 = 28,200 -> 29,000; TC 374,000",
+    ),
+    (
+        "COUNTERSPLIT",
+        (346500, "Seattle", SR, B, 210000, 75000, 0.12, None, 25000),
+        [[228000.0], [80000.0], [0.145], [25000.0]],
+        "Seattle persona: 690 t² + 38,060 t = 30,050 -> t = 0.7786: 227,907 / 79,671 / "
+        "14.34 % rounded up, the 25,000 sign-on kept; TC 347,310",
+    ),
+    (
+        "COUNTERSPLIT",
+        (300000, "Seattle", SR, B, 210000, 75000, 0.12, None, 25000),
+        [[210000.0], [75000.0], [0.12], [25000.0]],
+        "offer with its sign-on (316,450) already above the target: unchanged, sign-on kept",
+    ),
+    (
+        "COUNTERSPLIT",
+        (360000, "Seattle", SR, B, 210000, 75000, 0.12, None, 4000),
+        [[233000.0], [81000.0], [0.15], [45000.0]],
+        "maxima 348,950; (360,000 − 348,950) × 4 = 44,200 > 4,000 offered -> 45,000",
+    ),
+    (
+        "COUNTERSPLIT",
+        (390000, SF, SR, B, 260000, 80000, 0.15),
+        [[260000.0], [85000.0], [0.15], [24000.0]],
+        "base above its max stays; equity to max: 299,000 + 85,000 = 384,000; 6,000 × 4",
     ),
     # --- OFFERVERDICT ---------------------------------------------------------------
     ("OFFERVERDICT", (356000, 275000, 309750), "accept", "at or above target"),
@@ -139,6 +170,13 @@ WORKED = [
     ("OFFERVERDICT", (290000, 275000, 309750), "counter", "between floor and target"),
     ("OFFERVERDICT", (275000, 275000, 309750), "counter", "exactly the floor"),
     ("OFFERVERDICT", (260000, 275000, 309750), "walk away", "below the floor"),
+    # --- the two scenarios of issue 11: offer TC and verdict against competing × 1.05 -----
+    ("TOTALCOMP", (240000, 80000, 0.15, 0), 356000.0, "built-in offer: 276,000 + 80,000"),
+    ("TOTALCOMP", (245000, 85000, 0.15, 29000), 374000.0, "built-in split: 366,750 + 7,250"),
+    ("TOTALCOMP", (210000, 75000, 0.12, 25000), 316450.0, "Seattle: 235,200 + 75,000 + 6,250"),
+    ("TOTALCOMP", (228000, 80000, 0.145, 25000), 347310.0, "Seattle split: 261,060 + 86,250"),
+    ("OFFERVERDICT", (356000, 275000, 309750), "accept", "built-in: 356,000 ≥ 295,000 × 1.05"),
+    ("OFFERVERDICT", (316450, 300000, 346500), "counter", "Seattle: 300,000 ≤ 316,450 < 346,500"),
 ]
 
 
@@ -248,6 +286,54 @@ def test_counterscript_with_signon() -> None:
     assert "$30K sign-on" in got and "$363.5K" in got
 
 
+BUILT_IN_SCRIPT = (
+    "I'm excited about the role at Together AI. My current competing offer is $295K TC. "
+    "I'm targeting a base of $245K, equity valued at $85K per year, and a 15% bonus "
+    "target, plus a $29K sign-on bonus — bringing my total comp to $374K a year (sign-on "
+    "spread over four years). My accept-at floor is $275K TC; below that threshold, my "
+    "alternative is the better choice."
+)
+SEATTLE_SCRIPT = (
+    "I'm excited about the role at Together AI. My current competing offer is $330K TC. "
+    "I'm targeting a base of $228K, equity valued at $80K per year, and a 14.5% bonus "
+    "target, plus a $25K sign-on bonus — bringing my total comp to $347.3K a year "
+    "(sign-on spread over four years). My accept-at floor is $300K TC; below that "
+    "threshold, my alternative is the better choice."
+)
+
+
+@pytest.mark.parametrize(
+    ("split", "competing", "floor", "exp"),
+    [
+        # built-in: the counter split of 373,800 (see COUNTERSPLIT above); TC 374,000
+        ((245000, 85000, 0.15, 29000), 295000, 275000, BUILT_IN_SCRIPT),
+        # Seattle: 228,000 × 1.145 + 80,000 + 25,000 / 4 = 347,310 -> $347.3K
+        ((228000, 80000, 0.145, 25000), 330000, 300000, SEATTLE_SCRIPT),
+    ],
+    ids=["built-in", "seattle"],
+)
+def test_counterscript_of_the_split(
+    split: tuple[float, ...], competing: float, floor: float, exp: str
+) -> None:
+    """The script of each scenario's split, word for word, worked by hand."""
+    base, equity, bonus, signon = split
+    got = udfs.COUNTERSCRIPT(competing, base, equity, bonus, floor, signon, "Together AI")
+    assert got == exp
+
+
+def test_split_then_script_reach_the_target(bands: list[list[object]]) -> None:
+    """COUNTERSPLIT's column fed to COUNTERSCRIPT quotes TOTALCOMP of it, ≥ the target."""
+    for target, region, offer, competing, floor, exp in [
+        (373800, SF, (240000, 80000, 0.15, 0), 295000, 275000, "$374K a year"),
+        (346500, "Seattle", (210000, 75000, 0.12, 25000), 330000, 300000, "$347.3K a year"),
+    ]:
+        b, e, p, s = offer
+        split = [r[0] for r in udfs.COUNTERSPLIT(target, region, SR, bands, b, e, p, None, s)]
+        assert udfs.TOTALCOMP(*split) >= target
+        script = udfs.COUNTERSCRIPT(competing, *split[:3], floor, split[3])
+        assert exp in script
+
+
 @pytest.mark.parametrize(
     ("amount", "exp"),
     [
@@ -257,11 +343,43 @@ def test_counterscript_with_signon() -> None:
         (950, "$950"),
         (999999, "$1M"),
         (287654, "$287.7K"),
+        (316450, "$316.5K"),
+        (316449.99, "$316.4K"),
+        (999950, "$1M"),
+        (999949.99, "$999.9K"),
+        (1005000, "$1.01M"),
+        (999.5, "$1K"),
+        (2.5, "$3"),
     ],
-    ids=["thousands", "half", "millions", "small", "rounds-up", "odd"],
+    ids=[
+        "thousands",
+        "half",
+        "millions",
+        "small",
+        "rounds-up",
+        "odd",
+        "half-up-not-float-repr",
+        "just-below-half",
+        "tenth-of-a-thousand-rolls-to-millions",
+        "just-below-a-million",
+        "half-up-millions",
+        "half-up-dollars-to-thousands",
+        "half-up-dollars",
+    ],
 )
 def test_money_as_a_person_writes_it(amount: float, exp: str) -> None:
     """Money reads in thousands or millions, trailing zeros dropped."""
     from xlcomp.core.script import format_money
 
     assert format_money(amount) == exp
+
+
+@pytest.mark.parametrize(
+    ("rate", "exp"),
+    [(0.15, "15%"), (0.145, "14.5%"), (0.12345, "12.35%"), (0.129134, "12.91%"), (0, "0%")],
+)
+def test_rate_as_a_person_writes_it(rate: float, exp: str) -> None:
+    """A rate reads as a percent to two decimals, rounded half up (12.345 -> 12.35)."""
+    from xlcomp.core.script import format_rate
+
+    assert format_rate(rate) == exp

@@ -36,7 +36,7 @@ from tests.hostile import (
 from xlcomp.errors import UnsafeWorkbookError, WorkbookError
 from xlcomp.ooxml import Limits, Package, open_workbook, parse, safe_parser
 from xlcomp.ooxml.limits import MiB
-from xlcomp.ooxml.workbook import XML_EXTENSIONS
+from xlcomp.ooxml.opc import XML_EXTENSIONS
 
 PEAK_RSS_LIMIT = 400 * 1000 * 1000
 """The issue's bound on a command's peak memory for any hostile file."""

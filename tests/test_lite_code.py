@@ -66,6 +66,15 @@ CALLS: list[tuple[str, str, list[Any]]] = [
     ("offerverdict", "OFFERVERDICT", [[[300000], [280000], [250000]], 275000, 309750]),
     ("counterscript", "COUNTERSCRIPT", [295000, 245000, 85000, 0.15, 275000, 0, "Together AI"]),
     ("checkbands", "CHECKBANDS", [BANDS]),
+    ("equityexit", "EQUITYEXIT", [40000, 100000000, 10000000000, 2, 0.1, 2]),
+    ("equityexit-too-many-shares", "EQUITYEXIT", [2e8, 1e8, 1e9]),
+    ("unvested", "UNVESTED", [400000, 45352, 46357]),
+    ("unvested-text-dates", "UNVESTED", [400000, "2024-03-01", "2026-12-01", "25/25/25/25", 12]),
+    ("yeartc-refresh", "YEARTC", [2, 240000, 320000, 0.15, 0, "25/25/25/25", 80000]),
+    ("yeartc-signon-by-year", "YEARTC", [2, 180000, 400000, 0, "50000/25000", "5/15/40/40"]),
+    ("totalcomp-signon-row", "TOTALCOMP", [180000, 100000, 0, [[50000, 25000]]]),
+    ("bandpercentile-bonus-whole", "BANDPERCENTILE", [12, SF, SENIOR, "bonus", BANDS]),
+    ("bandpercentile-bonus-text", "BANDPERCENTILE", ["12%", SF, SENIOR, "bonus", BANDS]),
     ("checkbands-not-a-table", "CHECKBANDS", [None]),
 ]
 
@@ -76,6 +85,12 @@ WORKED = {
     "comparatio": 1.1163,
     "regionadjust": 215441.86,
     "bandpercentile-lognormal": 70.44,
+    "equityexit": 3160000,
+    "unvested": 125000,
+    "unvested-text-dates": 125000,
+    "yeartc-refresh": 376000,
+    "yeartc-signon-by-year": 265000,
+    "totalcomp-signon-row": 298750,
 }
 WORKED_PLACES = {
     "bandpercentile": 2,
@@ -213,6 +228,7 @@ def both_faces(
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """(classic udfs, Lite main) namespaces, decorated through the recording xlwings."""
     classic_src = (PACKAGE_DIR / "udfs.py").read_text(encoding="utf-8")
+    # udfs.py runs the face's source in its namespace: the recorder sees its decorators
     return (
         run_with_recorder(classic_src, "udfs.py", monkeypatch),
         run_with_recorder(main_py, "main.py", monkeypatch),
@@ -320,9 +336,9 @@ def package_copy(tmp_path: Path) -> Path:
     ("module", "old", "new", "exp"),
     [
         (
-            "udfs.py",
-            '"""Annual total comp: base + equity',
-            '"""Yearly total comp: base + equity',
+            "worksheet/catalogue.py",
+            '"Annual total comp: base + equity',
+            '"Yearly total comp: base + equity',
             '"""Yearly total comp: base + equity',
         ),
         (
@@ -331,9 +347,20 @@ def package_copy(tmp_path: Path) -> Path:
             'DEFAULT_SCHEDULE = "40/30/20/10"',
             "'40/30/20/10'",
         ),
-        ("worksheet.py", 'ERROR_PREFIX = "#XLCOMP! "', 'ERROR_PREFIX = "#COMP! "', "'#COMP! '"),
+        (
+            "worksheet/cells.py",
+            'ERROR_PREFIX = "#XLCOMP! "',
+            'ERROR_PREFIX = "#COMP! "',
+            "'#COMP! '",
+        ),
+        (
+            "worksheet/catalogue.py",
+            'Parameter("rounds", "count", "Funding rounds before the exit", 0)',
+            'Parameter("rounds", "count", "Funding rounds before the exit", 1)',
+            "@arg('rounds', ndim=2, doc='Optional funding rounds before the exit (default 1)')",
+        ),
     ],
-    ids=["docstring", "core-constant", "worksheet-constant"],
+    ids=["summary", "core-constant", "worksheet-constant", "catalogue-default"],
 )
 def test_changing_the_package_changes_main_py(
     tmp_path: Path, module: str, old: str, new: str, exp: str
@@ -355,8 +382,8 @@ def test_changed_formula_changes_results(tmp_path: Path, monkeypatch: pytest.Mon
     src = package_copy(tmp_path)
     path = src / "core" / "comp.py"
     text = path.read_text(encoding="utf-8")
-    assert "signon / signon_years" in text
-    path.write_text(text.replace("signon / signon_years", "signon / signon_years / 2"), "utf-8")
+    assert "+ total / signon_years" in text
+    path.write_text(text.replace("+ total / signon_years", "+ total / signon_years / 2"), "utf-8")
     namespace = load_like_wasm_runtime(generate_main_py(src), "changed_main", monkeypatch)
     got = namespace["TOTALCOMP"](240000, 80000, 0.15, 40000, 4)
     assert got == 240000 + 80000 + 36000 + 5000

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import zipfile
 from pathlib import Path
 
@@ -12,6 +11,7 @@ from defusedxml import ElementTree as SafeET
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.conftest import require_shared
 from xlcomp import lite
 from xlcomp.errors import WorkbookError
 from xlcomp.ooxml import Package, write_package
@@ -76,15 +76,7 @@ RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 
 def corpus_dir() -> Path:
     """The shared folder of Excel-made workbooks (beside the checkout in CI)."""
-    root = Path(__file__).resolve().parents[1]
-    candidates = [os.environ.get("XLCOMP_CORPUS"), root.parent / "shared" / "corpus"]
-    candidates.append(root.parent.parent / "shared" / "corpus")
-    for c in candidates:
-        if c and (Path(c) / "excel-made").is_dir():
-            return Path(c) / "excel-made"
-    if os.environ.get("CI") == "true":
-        pytest.fail("shared/corpus not found beside the checkout")
-    pytest.skip("shared/corpus not found")
+    return require_shared("corpus", "excel-made")
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import shared_files
 from tests.hostile import deflated, stored, workbook_entries, write_zip
 from xlcomp.errors import UnsafeWorkbookError, WorkbookError
 from xlcomp.ooxml import Package, open_workbook, parse, write_package
@@ -15,7 +16,7 @@ from xlcomp.ooxml.limits import format_size
 from xlcomp.ooxml.names import part_name_problem
 
 ROOT = Path(__file__).resolve().parent.parent
-CORPUS_FILES = sorted((ROOT.parent / "shared" / "corpus" / "excel-made").glob("*.xls[xm]"))
+CORPUS_FILES = shared_files("corpus/excel-made", "*.xls[xm]")
 
 NAMES = [
     ("xl/workbook.xml", None),
@@ -56,12 +57,13 @@ def test_format_size(n: int, exp: str) -> None:
     assert format_size(n) == exp
 
 
+@pytest.mark.shared("corpus/excel-made")
 def test_corpus_present() -> None:
     """The Excel-made corpus is beside the checkout (shared/corpus/excel-made)."""
     assert len(CORPUS_FILES) >= 31
 
 
-@pytest.mark.parametrize("book", CORPUS_FILES, ids=[p.name for p in CORPUS_FILES])
+@pytest.mark.parametrize("book", CORPUS_FILES)
 def test_excel_made_workbooks_open_and_round_trip(book: Path, tmp_path: Path) -> None:
     """Every workbook Excel saved opens, parses, and is written back with identical parts."""
     pkg = open_workbook(book)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -9,8 +10,8 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from xlcomp import udfs
-from xlcomp.core.comp import vest_schedule
-from xlcomp.core.counter import counter_split, counter_target
+from xlcomp.core.comp import total_comp, vest_schedule
+from xlcomp.core.counter import counter_split, counter_target, rounding_step
 
 money = st.floats(min_value=0, max_value=5e6, allow_nan=False, allow_infinity=False)
 positive = st.floats(min_value=1, max_value=5e6, allow_nan=False, allow_infinity=False)
@@ -55,27 +56,98 @@ def test_counter_target_never_below_offer_or_competing(
     assert anchor >= target
 
 
+@st.composite
+def split_case(draw: st.DrawFn) -> dict[str, Any]:
+    """Random bands, an offer (anywhere, even above a band max or left out), a target."""
+    bands = []
+    for low_max, width_max in ((400_000.0, 300_000.0), (300_000.0, 300_000.0), (0.3, 0.3)):
+        low = draw(st.floats(min_value=0, max_value=low_max, allow_nan=False))
+        bands.append((low, low + draw(st.floats(min_value=0, max_value=width_max))))
+    offer: list[float | None] = []
+    for (_low, high), top in zip(bands, (800_000.0, 700_000.0, 0.7), strict=True):
+        offer.append(draw(st.none() | st.floats(min_value=0, max_value=top) | st.just(high)))
+    signon = draw(st.sampled_from([0.0, 25_000.0]) | st.floats(min_value=0, max_value=400_000))
+    target = draw(st.floats(min_value=0, max_value=2e6, allow_nan=False))
+    return {"bands": bands, "offer": offer, "signon": signon, "target": target}
+
+
+@settings(max_examples=400)
+@given(case=split_case())
+def test_counter_split_reaches_target_within_one_rounding_step(case: dict[str, Any]) -> None:
+    """TOTALCOMP of the split is ≥ the target and at most one rounding step above it.
+
+    (Or above the offer, when the offer alone is already past the target.) The sign-on
+    is never below the offered one, no component below the offer or past a band max
+    the offer had not passed, and each is round (thousands, half points) unless it is
+    the band max or the offer itself.
+    """
+    (base_band, equity_band, bonus_band), offer = case["bands"], case["offer"]
+    target, offered = case["target"], case["signon"]
+    s = counter_split(target, base_band, equity_band, bonus_band, *offer, offered)
+    start = [band[0] if o is None else o for o, band in zip(offer, case["bands"], strict=True)]
+    offer_tc = total_comp(*start, offered)
+    tc = total_comp(s.base, s.equity, s.bonus_pct, s.signon)
+    assert tc >= target - 1e-6
+    step = rounding_step(s.base, s.bonus_pct)
+    assert tc <= max(target, offer_tc) + step + 1e-6
+    assert s.signon >= offered
+    asked = (s.base, s.equity, s.bonus_pct)
+    for value, begin, (_, high), unit in zip(
+        asked, start, case["bands"], (1000, 1000, 0.005), strict=True
+    ):
+        assert value >= begin
+        assert value <= max(high, begin)
+        on_grid = abs(value / unit - round(value / unit)) < 1e-6
+        assert on_grid or value in (begin, high)
+    if s.signon > offered:  # asked beyond the offer only when the band maxima fall short
+        assert asked == tuple(max(h, b) for (_, h), b in zip(case["bands"], start, strict=True))
+        assert s.signon % 1000 == 0
+
+
+@given(case=split_case())
+def test_counter_split_worksheet_column_is_the_core_split(case: dict[str, Any]) -> None:
+    """COUNTERSPLIT in a cell spills the same column as the core, offered sign-on kept."""
+    (base_band, equity_band, bonus_band), offer = case["bands"], case["offer"]
+    table = [
+        ["region", "level", "component", "min", "max"],
+        ["R", "L", "base", *base_band],
+        ["R", "L", "equity", *equity_band],
+        ["R", "L", "bonus", *bonus_band],
+    ]
+    s = counter_split(case["target"], base_band, equity_band, bonus_band, *offer, case["signon"])
+    got = udfs.COUNTERSPLIT(case["target"], "R", "L", table, *offer, None, case["signon"])
+    assert got == [[s.base], [s.equity], [s.bonus_pct], [s.signon]]
+
+
+def _quoted_total(script: str) -> tuple[float, float]:
+    """The total a script quotes, and half the unit it was rounded to."""
+    match = re.search(r"total comp to \$([\d,.]+)([KM]?)", script)
+    assert match, script
+    number, suffix = match.group(1).replace(",", ""), match.group(2)
+    scale = {"": 1.0, "K": 1e3, "M": 1e6}[suffix]
+    decimals = len(number.split(".")[1]) if "." in number else 0
+    unit = {"": 1.0, "K": 100.0, "M": 10_000.0}[suffix]
+    return float(number) * scale, unit / 2 if decimals or suffix else 0.5
+
+
 @given(
-    target=st.floats(min_value=0, max_value=1e6, allow_nan=False),
-    start=st.tuples(rate, rate, rate),
+    competing=money,
+    base=st.floats(min_value=0, max_value=2e6),
+    equity=st.floats(min_value=0, max_value=2e6),
+    bonus=rate,
+    signon=st.sampled_from([0.0, 25_000.0, 30_000.0]) | st.floats(min_value=0, max_value=4e5),
+    floor=money,
 )
-def test_counter_split_reproduces_target(target: float, start: tuple[float, float, float]) -> None:
-    """The split's components give the target TC, or sit at every band max plus sign-on."""
-    base_band, equity_band, bonus_band = (185000.0, 245000.0), (50000.0, 85000.0), (0.10, 0.15)
-    b0 = base_band[0] + start[0] * (base_band[1] - base_band[0])
-    e0 = equity_band[0] + start[1] * (equity_band[1] - equity_band[0])
-    p0 = bonus_band[0] + start[2] * (bonus_band[1] - bonus_band[0])
-    s = counter_split(target, base_band, equity_band, bonus_band, b0, e0, p0)
-    tc = s.base * (1 + s.bonus_pct) + s.equity
-    offer_tc = b0 * (1 + p0) + e0
-    if target <= offer_tc:
-        assert (s.base, s.equity, s.bonus_pct, s.signon) == (b0, e0, p0, 0)
-    elif s.signon > 0:
-        assert (s.base, s.equity, s.bonus_pct) == (245000.0, 85000.0, 0.15)
-        assert tc + s.signon == pytest.approx(target)
-    else:
-        assert tc == pytest.approx(target, rel=1e-9)
-        assert b0 <= s.base <= base_band[1] and e0 <= s.equity <= equity_band[1]
+def test_counterscript_quotes_totalcomp_of_its_inputs(
+    competing: float, base: float, equity: float, bonus: float, signon: float, floor: float
+) -> None:
+    """The script's total is TOTALCOMP of its numbers, to the digit it shows; a sign-on
+    is named when there is one."""
+    script = udfs.COUNTERSCRIPT(competing, base, equity, bonus, floor, signon)
+    quoted, half_unit = _quoted_total(script)
+    exact = udfs.TOTALCOMP(base, equity, bonus, signon)
+    assert abs(quoted - exact) <= max(half_unit, 5e-3 * exact) + 1e-6
+    assert ("sign-on bonus" in script) == (signon > 0)
 
 
 @given(

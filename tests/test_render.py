@@ -40,6 +40,7 @@ def test_render_pdf_has_a_page_per_sheet(book: Path, tmp_path: Path) -> None:
 def test_render_png_per_sheet_and_one_sheet(book: Path, tmp_path: Path) -> None:
     """PNG: one picture per sheet, or exactly OUT.png for --sheet."""
     out = tmp_path / "pics" / "out.png"
+    out.parent.mkdir()  # xlcomp writes the file named, never the folders above it
     assert main(["render", str(book), "-o", str(out)]) == 0
     for name in ("Offer", "Notes"):
         pic = out.with_name(f"out-{name}.png")

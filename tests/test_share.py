@@ -163,30 +163,51 @@ def test_libreoffice_recalculating_shows_no_error(
     assert wb["Offer"]["B13"].value == 712000  # 356,000 × 2, recalculated live
 
 
-def test_keep_private(tmp_path: Path) -> None:
-    """--keep-private keeps private cells but still stores our functions as values."""
+def test_keep_private(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """--keep-private keeps private cells but still stores our functions as values, and
+    its summary says they were kept (not "emptied")."""
     src = _book(tmp_path / "offer.xlsx")
     out = tmp_path / "mine.xlsx"
     assert main(["share", str(src), "-o", str(out), "--keep-private"]) == 0
+    summary = capsys.readouterr().out.strip().splitlines()[-1]
+    assert "2 private inputs and 6 cells computed from them kept (--keep-private)" in summary
+    assert "emptied" not in summary
     o = openpyxl.load_workbook(out)["Offer"]
     assert o["B4"].value == COMPETING and o["B5"].value == FLOOR
     assert o["B9"].value == pytest.approx(TARGET)  # COUNTERTARGET frozen
     assert o["B14"].value == "=ROUND(B9,0)"
 
 
-def test_share_refuses_a_value_left_unmarked(
+def test_a_coincidence_shares_with_a_warning(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """A private number also typed in an unmarked cell stops the share, naming it."""
+    """A private number also typed in a plain unmarked cell (no formula path to a private
+    cell) is a coincidence: the copy is written and a warning names both cells."""
     src = _book(tmp_path / "offer.xlsx")
     wb = openpyxl.load_workbook(src)
     wb["Guide"]["C3"] = COMPETING
     wb.save(src)
     out = tmp_path / "shared.xlsx"
-    assert main(["share", str(src), "-o", str(out)]) == 2
+    assert main(["share", str(src), "-o", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert "warning: Offer!B4 was removed but its value 387,654 is also in Guide!C3" in err
+    shared = openpyxl.load_workbook(out)
+    assert shared["Guide"]["C3"].value == COMPETING
+    assert shared["Offer"]["B4"].value is None
+
+
+def test_strict_refuses_a_coincidence(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """With --strict the same coincidence stops the share, naming both cells."""
+    src = _book(tmp_path / "offer.xlsx")
+    wb = openpyxl.load_workbook(src)
+    wb["Guide"]["C3"] = COMPETING
+    wb.save(src)
+    out = tmp_path / "shared.xlsx"
+    assert main(["share", str(src), "-o", str(out), "--strict"]) == 2
     assert not out.exists()
     err = capsys.readouterr().err
-    assert "the private value of Offer!B4 is also in Guide!C3" in err
+    assert "Guide!C3" in err and "Offer!B4" in err
+    assert len(err.strip().splitlines()) == 1
 
 
 def test_share_of_a_text_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -141,3 +141,62 @@ def test_libreoffice_recalculating_the_shared_template(
     """LibreOffice, recalculating everything, shows no error cell in the shared copy."""
     wb = recalculated_by_libreoffice(Path(shared["out"]), tmp_path)  # type: ignore[arg-type]
     assert error_cells(wb) == []
+
+
+def test_every_public_number_is_still_shown(shared: dict[str, object]) -> None:
+    """Every number of the refreshed template outside the removed cells is in the copy,
+    unchanged: the shared template still shows numbers for everything public."""
+    found = shared["found"]
+    removed = {
+        (s, r, c)
+        for s, r, c in found.private | found.derived  # type: ignore[attr-defined]
+    }
+    before = openpyxl.load_workbook(shared["refreshed"], data_only=True)  # type: ignore[arg-type]
+    after = openpyxl.load_workbook(shared["out"], data_only=True)  # type: ignore[arg-type]
+    checked = 0
+    for s, ws in enumerate(before.worksheets):
+        for row in ws.iter_rows():
+            for cell in row:
+                v = cell.value
+                if isinstance(v, bool) or not isinstance(v, int | float):
+                    continue
+                if (s, cell.row, cell.column) in removed:
+                    continue
+                assert after[ws.title][cell.coordinate].value == pytest.approx(v), (
+                    f"{ws.title}!{cell.coordinate}"
+                )
+                checked += 1
+    assert checked > 90  # 101 numbers in the template today
+
+
+def test_strict_template_is_shared_like_transitional(
+    shared: dict[str, object], tmp_path: Path
+) -> None:
+    """The issue's recipe: the template saved with Strict namespaces shares the same cells
+    emptied as the Transitional one, and none of the distinctive values survive."""
+    strict = tmp_path / "strict.xlsx"
+    with zipfile.ZipFile(shared["src"]) as zin, zipfile.ZipFile(strict, "w") as zout:  # type: ignore[arg-type]
+        for name in zin.namelist():
+            data = zin.read(name)
+            if name.endswith((".xml", ".rels")):
+                data = data.replace(
+                    b"http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+                    b"http://purl.oclc.org/ooxml/spreadsheetml/main",
+                ).replace(
+                    b"http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+                    b"http://purl.oclc.org/ooxml/officeDocument/relationships",
+                )
+            zout.writestr(name, data, zipfile.ZIP_DEFLATED)
+    out = tmp_path / "shared.xlsx"
+    report = share_workbook(strict, out)
+    first = shared["report"]
+    assert report.private == first.private  # type: ignore[attr-defined]
+    assert report.derived == first.derived  # type: ignore[attr-defined]
+    chosen = shared["chosen"]
+    assert isinstance(chosen, dict)
+    with zipfile.ZipFile(out) as zf:
+        for name in zf.namelist():
+            text = zf.read(name).decode("utf-8", "replace")
+            for value in chosen.values():
+                for form in leak_forms(value):
+                    assert form not in text, f"{form!r} in {name}"

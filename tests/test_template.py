@@ -271,7 +271,7 @@ def _destination(wb: Workbook, name: str) -> list[tuple[str, str]]:
         ("offer_tc", '"$"#,##0'),
         ("private_floor", '"$"#,##0'),
         ("private_uplift", "0%"),
-        ("private_split_bonus_pct", "0%"),
+        ("private_split_bonus_pct", "0.0%"),  # half points show: 14.5%
     ],
     ids=lambda v: v if isinstance(v, str) and not v.startswith(('"', "0")) else "",
 )
@@ -333,7 +333,7 @@ def test_bonus_input_refuses_whole_percents(wb: Workbook) -> None:
         ("Offer!B43", "YEARTC", (1, 4)),
         ("Offer!B47", "COUNTERTARGET", (3, 1)),
         ("Offer!G47", "COUNTERSPLIT", (4, 1)),
-        ("Offer!B58", "LEVELMAP", (6, 1)),
+        ("Offer!B59", "LEVELMAP", (6, 1)),
         ("Compare!B19", "YEARTC", (4, 1)),
         ("Checks!A6", "CHECKBANDS", (20, 1)),
     ],

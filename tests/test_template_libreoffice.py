@@ -164,9 +164,12 @@ def test_libreoffice_reads_the_tables_with_their_header(
 def test_libreoffice_computes_the_native_formulas(
     sheets_csv: dict[str, list[list[str]]], guide: GuideData
 ) -> None:
-    """The grant (equity × years of the schedule) and the Compare vesting years compute."""
+    """The grant (equity × years of the schedule), the Compare vesting years, the title."""
     offer, compare = sheets_csv["Offer"], sheets_csv["Compare"]
     grant = guide.scenario.offer_equity * 4
-    assert offer[12][0] == "Equity grant (all years)"
-    assert float(offer[12][1]) == grant
+    assert offer[13][0] == "Equity grant (all years)"
+    assert float(offer[13][1]) == grant
     assert compare[12][1:5] == ["4", "4", "4", "4"]
+    s = guide.scenario
+    assert offer[0][0] == f"Your offer — {s.level} at {s.company}, {s.region}"
+    assert compare[0][0] == f"Compare offers — {s.level}, {s.region}"

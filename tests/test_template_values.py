@@ -1,7 +1,8 @@
 """The template's formulas, evaluated with our functions, give the guide's numbers.
 
 A small evaluator (enough for the template's own formulas: references, defined names,
-table references, our functions and SUM, LEN, SUBSTITUTE, IF, COUNTA, ``+ - * / & =``)
+table references, our functions and SUM, MAX, LEN, LEFT, SUBSTITUTE, IF, COUNTA,
+``+ - * / & =``)
 runs the Offer, Compare and Checks sheets through :mod:`xlcomp.worksheet`, the same
 functions Excel calls. Each expected number is worked out by hand from the guide.
 """
@@ -248,17 +249,23 @@ def _flat(value: Any) -> list[Any]:
 
 
 def _call(name: str, args: list[Any]) -> Any:
-    if hasattr(functions, name) and name in functions.__all__:
-        fn = getattr(functions, name)
+    if name in functions.FUNCTIONS:
+        fn = functions.FUNCTIONS[name]
         return fn(*args)
     if name == "SUM":
         return sum(v for a in args for v in _flat(a) if isinstance(v, int | float))
+    if name == "MAX":
+        return max(_num(v) for a in args for v in _flat(a) if v not in (None, ""))
+    if name == "LEFT":
+        return _text(args[0])[: int(_num(args[1]))]
     if name == "LEN":
         return float(len(_text(args[0])))
     if name == "SUBSTITUTE":
         return _text(args[0]).replace(_text(args[1]), _text(args[2]))
     if name == "IF":
         return args[1] if _scalar(args[0]) else (args[2] if len(args) > 2 else False)
+    if name == "ISBLANK":  # an empty cell (a formula's "" is not blank)
+        return _scalar(args[0]) is None
     if name == "COUNTA":
         return float(sum(v not in (None, "") for v in _flat(args[0])))
     raise AssertionError(f"the evaluator does not know {name}")
@@ -293,11 +300,13 @@ BAND_MAX_TC = 245_000 * 1.15 + 85_000  # 366,750: the split fills every band to 
         ("private_counter_anchor", ANCHOR),
         ("private_counter_target", TARGET),
         ("private_counter_floor", 275_000),
-        ("private_verdict", "counter"),
+        ("private_accept_at", 295_000 * 1.05),  # 309,750: the competing offer plus 5 %
+        ("private_verdict", "accept"),  # 356,000 ≥ 309,750
         ("private_split_base", 245_000),
         ("private_split_equity", 85_000),
         ("private_split_bonus_pct", 0.15),
-        ("private_split_signon", TARGET - BAND_MAX_TC),
+        ("private_split_signon", 29_000),  # (373,800 − 366,750) × 4 = 28,200, rounded up
+        ("private_split_tc", BAND_MAX_TC + 29_000 / 4),  # 374,000
     ],
     ids=lambda v: v if isinstance(v, str) and "_" in v else "",
 )
@@ -332,8 +341,8 @@ def test_offer_band_table(ev: Evaluator, cells: str, exp: object) -> None:
 
 def test_level_equivalents(ev: Evaluator) -> None:
     """LEVELMAP gives the seed's equivalents of Together AI's Senior SWE."""
-    companies = [r[0] for r in ev.area("Offer", "A58:A63")]
-    levels = [r[0] for r in ev.area("Offer", "B58:B63")]
+    companies = [r[0] for r in ev.area("Offer", "A59:A64")]
+    levels = [r[0] for r in ev.area("Offer", "B59:B64")]
     assert dict(zip(companies, levels, strict=True)) == {
         "Google": "L5",
         "Meta": "E5",
@@ -371,9 +380,9 @@ def test_checks_sheet_lists_the_three_published_tc_findings(ev: Evaluator) -> No
         ("C25", 295_000 - 332_000),
         ("D16", 60_000 * (4 - 1) / 4),  # options: 60,000 × ($4 − $1) / 4 = 45,000
         ("D17", 45_000 * 0.50),
-        ("D18", 210_000 + 21_000 + 45_000 + 20_000 / 4),  # 281,000
-        ("D19", 210_000 + 21_000 + 180_000 * 0.25 + 20_000),  # year 1 pays the sign-on
-        ("D20", 210_000 + 21_000 + 45_000),  # year 2 does not
+        ("D18", 212_000 + 21_200 + 45_000 + 20_000 / 4),  # 283,200
+        ("D19", 212_000 + 21_200 + 180_000 * 0.25 + 20_000),  # year 1 pays the sign-on
+        ("D20", 212_000 + 21_200 + 45_000),  # year 2 does not
         ("E18", 190_000 + 19_000 + 800 * 150 / 4),  # 239,000
     ],
     ids=lambda v: v if isinstance(v, str) else "",

@@ -22,10 +22,9 @@ from __future__ import annotations
 
 import io
 import json
-import posixpath
 import re
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 from xml.etree.ElementTree import Element
@@ -38,12 +37,8 @@ from xlcomp.core.check import check_bands
 from xlcomp.core.models import GuideData, key
 from xlcomp.core.tables import BAND_COLUMNS, LEVEL_COLUMNS, parse_bands, parse_levels
 from xlcomp.errors import DataError, Problem, WorkbookError
-from xlcomp.ooxml import Package, open_workbook, parse
+from xlcomp.ooxml import Package, open_workbook, parse, relationships, workbook_sheets
 
-_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
-_R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
-_TABLE_REL = "/table"
 _ROW_MENTION = re.compile(r"\b(bands|levels) row (\d+)")
 
 
@@ -55,6 +50,8 @@ class Finding:
     cell: str
     table: str
     message: str
+    warning: bool = False
+    """True when no function fails because of it (published tc off its components)."""
 
     def __str__(self) -> str:
         return f"{_sheet_ref(self.sheet)}!{self.cell}: {self.message}"
@@ -69,6 +66,8 @@ class TablePlace:
     ref: str
     header: bool = True
     totals: int = 0
+    position: int = 0
+    """The sheet's place among the workbook's sheets (problems are listed in that order)."""
 
     @property
     def bounds(self) -> tuple[int, int, int, int]:
@@ -120,34 +119,17 @@ def _xml(pkg: Package, part: str) -> Element:
     return root
 
 
-def _rels(pkg: Package, part: str) -> dict[str, tuple[str, str]]:
-    """Relationship id -> (type, target part) of ``part``."""
-    folder, name = posixpath.split(part)
-    rels_part = posixpath.join(folder, "_rels", name + ".rels")
-    if rels_part not in pkg.parts:
-        return {}
-    out: dict[str, tuple[str, str]] = {}
-    for rel in _xml(pkg, rels_part).iter(f"{_REL}Relationship"):
-        target = rel.get("Target", "")
-        if rel.get("TargetMode") == "External":
-            continue
-        full = target.lstrip("/") if target.startswith("/") else posixpath.join(folder, target)
-        out[rel.get("Id", "")] = (rel.get("Type", ""), posixpath.normpath(full))
-    return out
-
-
 def find_tables(pkg: Package) -> dict[str, TablePlace]:
-    """Every Excel table of the workbook by its case-folded name."""
-    workbook = pkg.workbook_part or "xl/workbook.xml"
-    book_rels = _rels(pkg, workbook)
+    """Every Excel table of the workbook by its case-folded name (through the package
+    model: relationships, Transitional or Strict)."""
     tables: dict[str, TablePlace] = {}
-    for sheet in _xml(pkg, workbook).iter(f"{_MAIN}sheet"):
-        name = sheet.get("name", "")
-        sheet_rel = book_rels.get(sheet.get(_R_ID, ""))
-        if sheet_rel is None or sheet_rel[1] not in pkg.parts:
+    for sheet in workbook_sheets(pkg):
+        name = sheet.name
+        if sheet.part is None:
             continue
-        for rel_type, target in _rels(pkg, sheet_rel[1]).values():
-            if not rel_type.endswith(_TABLE_REL) or target not in pkg.parts:
+        for rel in relationships(pkg, sheet.part):
+            target = rel.target
+            if rel.external or rel.kind != "table" or target not in pkg.parts:
                 continue
             table = _xml(pkg, target)
             table_name = table.get("displayName") or table.get("name") or ""
@@ -234,8 +216,26 @@ def locate(
                 cell = f"{first}{sheet_row}:{last}{sheet_row}"
             else:
                 cell = f"{get_column_letter(min_col + col)}{sheet_row}"
-        out.append(Finding(place.sheet, cell, place.name, _message(p.message, place, min_row)))
+        message = _message(p.message, place, min_row)
+        out.append(Finding(place.sheet, cell, place.name, message, p.warning))
     return out
+
+
+def _cell_order(finding: Finding) -> tuple[int, int]:
+    """(row, column) of a finding's first cell: ``D5`` -> (5, 4); ``A5:H5`` -> (5, 1)."""
+    m = re.match(r"([A-Z]+)(\d+)", finding.cell)
+    if not m:
+        return (0, 0)
+    col = 0
+    for ch in m.group(1):
+        col = col * 26 + ord(ch) - 64
+    return int(m.group(2)), col
+
+
+def in_sheet_order(findings: list[Finding], places: dict[str, TablePlace]) -> list[Finding]:
+    """Findings sorted by sheet (the workbook's order), row, then column; stable."""
+    position = {t.sheet: t.position for t in places.values()}
+    return sorted(findings, key=lambda f: (position.get(f.sheet, 0), *_cell_order(f)))
 
 
 def level_rung_problems(rows: Sequence[Sequence[object]]) -> list[Problem]:
@@ -275,7 +275,8 @@ def read_tables(
             except WorkbookError as exc:
                 raise type(exc)(str(exc) if str(path) in str(exc) else f"{path}: {exc}") from None
     tables = find_tables(pkg)
-    data = pkg.original_bytes if pkg.original_bytes is not None else pkg.to_bytes()
+    # openpyxl reads Transitional only: a Strict file is handed over as normalised.
+    data = pkg.original_bytes if pkg.original_bytes and not pkg.strict else pkg.to_bytes()
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds on broken parts
@@ -288,7 +289,8 @@ def read_tables(
             if place is None and name not in wb.sheetnames:
                 raise WorkbookError(f"{path}: no table named {name} (and no sheet {name})")
             try:
-                places[name], all_rows[name] = _read_rows(wb, place, name)
+                found, all_rows[name] = _read_rows(wb, place, name)
+                places[name] = replace(found, position=wb.sheetnames.index(found.sheet))
             except WorkbookError:
                 raise
             except Exception as exc:
@@ -317,7 +319,7 @@ def check_workbook(path: str | Path, tolerance: float = 0.05) -> Report:
         LEVEL_COLUMNS,
     )
     counts = {"Bands": len(band_table.bands), "Levels": len(level_table.entries)}
-    return Report(str(path), places, counts, findings)
+    return Report(str(path), places, counts, in_sheet_order(findings, places))
 
 
 def guide_from_workbook(path: str | Path, base: GuideData) -> GuideData:

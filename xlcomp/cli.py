@@ -1,7 +1,15 @@
 """The ``xlcomp`` command line.
 
-Every command reports a problem as one line naming the file, sheet and cell, and exits
-non-zero; ``--debug`` shows the traceback as well.
+Every command reports a problem as one line naming the file, sheet and cell; ``--debug``
+shows the traceback as well. Exit status: 0 done, 1 done but the result has problems
+(``check`` found some, a refreshed cell shows an error, ``build --data`` refused tables
+with problems), 2 nothing was done (a file or option cannot be used), 130 interrupted.
+
+Before a command does any work, :func:`main` checks its paths with :mod:`xlcomp.files`
+(the one place for it): inputs that are not workbooks are named by their format, and an
+output is refused when it is the input itself, when its suffix does not say what it will
+hold, or when its folder is missing or cannot be written (xlcomp never creates the folders
+above what you name).
 """
 
 from __future__ import annotations
@@ -9,20 +17,154 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from xlcomp.errors import XlcompError
+from xlcomp.errors import InputError, XlcompError
+
+if TYPE_CHECKING:
+    from xlcomp.check_book import Report
+    from xlcomp.core.models import GuideData
+    from xlcomp.refresh import ErrorCell
 
 EXIT_PROBLEMS = 1
 EXIT_ERROR = 2
+SHOWN_ERRORS = 10
+"""Error cells listed one per line; the rest are counted."""
+
+
+def _version() -> str:
+    from xlcomp import __version__
+
+    return __version__
+
+
+# --------------------------------------------------------------------------- paths
+
+
+def _workbook_suffixes(book: str) -> list[str]:
+    """The suffix a copy of ``book`` must carry: the kind of its content (.xlsx, .xlsm)."""
+    from xlcomp.files import workbook_suffix
+
+    suffix = workbook_suffix(book)
+    return [suffix] if suffix else []
+
+
+def _paths_demo(args: argparse.Namespace) -> None:
+    from xlcomp.files import check_input
+
+    if args.data is not None:
+        check_input(args.data, data=True)
+
+
+def _paths_build(args: argparse.Namespace) -> None:
+    from xlcomp.files import check_input, check_output
+
+    inputs = []
+    if args.data is not None:
+        check_input(args.data, data=True)
+        inputs.append(args.data)
+    check_output(args.output, inputs=inputs, suffixes=[".xlsx"], what="the workbook")
+
+
+def _paths_check(args: argparse.Namespace) -> None:
+    from xlcomp.files import check_input
+
+    check_input(args.book)
+
+
+def _paths_refresh(args: argparse.Namespace) -> None:
+    from xlcomp.files import check_input, check_output
+
+    check_input(args.book)
+    if args.output is not None:
+        check_output(
+            args.output,
+            inputs=[args.book],
+            suffixes=_workbook_suffixes(args.book),
+            what="the refreshed workbook",
+            in_place_hint="leave out -o to refresh it in place",
+        )
+
+
+def _paths_share(args: argparse.Namespace) -> None:
+    from xlcomp.files import check_input, check_output
+
+    check_input(args.book)
+    # A shared copy never carries macros (share keeps only the parts it reads): .xlsx.
+    # With --keep-private the copy is the workbook as it was, macros and all.
+    check_output(
+        args.output,
+        inputs=[args.book],
+        suffixes=_workbook_suffixes(args.book) if args.keep_private else [".xlsx"],
+        what="the copy",
+        in_place_hint="name another file for the copy (share never writes over its input)",
+    )
+
+
+def _paths_render(args: argparse.Namespace) -> None:
+    from xlcomp.files import check_input, check_output
+
+    check_input(args.book)
+    check_output(args.output, inputs=[args.book], suffixes=[".pdf", ".png"], what="the picture")
+
+
+def _paths_lite_extract(args: argparse.Namespace) -> None:
+    from xlcomp.files import check_folder_output, check_input
+
+    check_input(args.book)
+    check_folder_output(args.directory, inputs=[args.book])
+
+
+# --------------------------------------------------------------------------- commands
+
+
+def _load_data(data: str | None, *, print_findings: bool) -> tuple[GuideData, int]:
+    """The guide from a data file (TOML) or an edited workbook's tables; the exit status.
+
+    A workbook's tables are checked as ``xlcomp check`` does; every problem is printed.
+    Problems that make a worksheet function fail (a bonus of 15, min above max, a
+    duplicate, a missing band) stop here with status 1 and nothing written; a published
+    tc range off its components is a warning only (the guide's own data has three).
+    """
+    from xlcomp.core.guide import load_guide
+    from xlcomp.files import WORKBOOK_SUFFIXES, sniff
+
+    if data is None:
+        return load_guide(), 0
+    if Path(data).suffix.lower() in WORKBOOK_SUFFIXES:
+        is_book = True
+    else:
+        kind = sniff(data)
+        is_book = kind is not None and kind.workbook
+    if not is_book:
+        return load_guide(data), 0
+    from xlcomp.check_book import check_workbook, guide_from_workbook
+
+    report = check_workbook(data)
+    blocking = [f for f in report.findings if not f.warning]
+    if print_findings:
+        for finding in report.findings:
+            label = "warning: " if finding.warning else ""
+            print(f"{label}{finding}", file=sys.stderr)
+    if blocking:
+        n = len(blocking)
+        raise _ProblemsFoundError(
+            f"{data}: {n} problem{'s' * (n != 1)} in its tables would make the functions "
+            "fail: nothing written; fix them (xlcomp check lists them) and build again"
+        )
+    return guide_from_workbook(data, load_guide()), 0
+
+
+class _ProblemsFoundError(XlcompError):
+    """The command ran and found problems (exit 1), already listed above its message."""
 
 
 def _demo(args: argparse.Namespace) -> int:
-    from xlcomp.core.guide import load_guide
     from xlcomp.demo import build_and_refresh, render, scenario_lines, workbook_lines
 
-    guide = load_guide(args.data)
+    guide, _ = _load_data(args.data, print_findings=True)
     s = guide.scenario
     print(f"xlcomp demo — {guide.meta.title}")
     print(
@@ -39,48 +181,70 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from xlcomp.core.guide import load_guide
     from xlcomp.template import write_template
 
-    data = args.data
-    if data is not None and Path(data).suffix.lower() in (".xlsx", ".xlsm"):
-        from xlcomp.check_book import guide_from_workbook
-
-        guide = guide_from_workbook(data, load_guide())
-    else:
-        guide = load_guide(data)
+    guide, status = _load_data(args.data, print_findings=True)
     path = write_template(guide, args.output)
     if args.lite:
         from xlcomp.lite import build_lite
 
         build_lite(path, path)
     print(f"wrote {path}")
-    return 0
+    return status
+
+
+def _tolerance(text: str) -> float:
+    from xlcomp.core.values import to_rate
+
+    rate = to_rate(text, "--tolerance")
+    if rate < 0:
+        raise InputError(
+            "--tolerance",
+            f"{text} is negative: the gap allowed is 0 or more, e.g. 5% or 0.05",
+        )
+    return rate
+
+
+def _print_check(report: Report, as_json: bool) -> None:
+    if as_json:
+        print(report.to_json())
+        return
+    for finding in report.findings:
+        print(finding)
+    print(report.summary(), file=sys.stderr if report.findings else sys.stdout)
 
 
 def _check(args: argparse.Namespace) -> int:
     from xlcomp.check_book import check_workbook
-    from xlcomp.core.values import to_rate
 
-    report = check_workbook(args.book, to_rate(args.tolerance, "--tolerance"))
-    if args.json:
-        print(report.to_json())
-    else:
-        for finding in report.findings:
-            print(finding)
-        print(report.summary(), file=sys.stderr if report.findings else sys.stdout)
+    report = check_workbook(args.book, _tolerance(args.tolerance))
+    _print_check(report, args.json)
     return EXIT_PROBLEMS if report.findings else 0
 
 
 def _render(args: argparse.Namespace) -> int:
-    from pathlib import Path
+    from xlcomp.render import render_workbook
 
-    from xlcomp.render import render
-
-    written = render(Path(args.book), Path(args.output), sheet=args.sheet)
-    for path in written:
+    result = render_workbook(Path(args.book), Path(args.output), sheet=args.sheet)
+    for path in result.written:
         print(f"wrote {path}")
-    return 0
+    _print_errors(result.errors, "the pictures show")
+    return EXIT_PROBLEMS if result.errors else 0
+
+
+def _print_errors(errors: Sequence[ErrorCell], what: str) -> None:
+    """The first error cells, one per line, then how many more (on stderr)."""
+    for cell in errors[:SHOWN_ERRORS]:
+        print(f"xlcomp: {cell}", file=sys.stderr)
+    if len(errors) > SHOWN_ERRORS:
+        print(f"xlcomp: … and {len(errors) - SHOWN_ERRORS} more error cells", file=sys.stderr)
+    if errors:
+        n = len(errors)
+        print(
+            f"xlcomp: {what} {n} cell{'s' * (n != 1)} with an error: fix the inputs they "
+            "name and run the command again",
+            file=sys.stderr,
+        )
 
 
 def _refresh(args: argparse.Namespace) -> int:
@@ -91,21 +255,30 @@ def _refresh(args: argparse.Namespace) -> int:
         report = refresh_workbook(args.book, args.output, progress=progress)
     for failure in report.failed:
         print(f"xlcomp: cannot evaluate {failure}", file=sys.stderr)
+    _print_errors(report.errors, "the workbook has")
     print(report.summary())
-    return 0 if report.ok else EXIT_PROBLEMS
+    return 0 if report.clean else EXIT_PROBLEMS
 
 
 def _share(args: argparse.Namespace) -> int:
     from xlcomp.share import share_workbook
 
-    report = share_workbook(args.book, args.output, keep_private=args.keep_private)
+    report = share_workbook(
+        args.book, args.output, keep_private=args.keep_private, strict=args.strict
+    )
     for failure in report.refresh_failures:
         print(f"xlcomp: cannot evaluate {failure}", file=sys.stderr)
+    for warning in report.warnings:
+        print(f"xlcomp: warning: {warning}", file=sys.stderr)
+    errors = list(getattr(report, "errors", []))
+    _print_errors(errors, "the copy has")
     if report.scrubbed:
         print(f"scrubbed parts: {', '.join(report.scrubbed)}")
+    for part, why in report.dropped.items():
+        print(f"dropped {part}: {why}")
     print(f"note: {report.note}")
     print(report.summary())
-    return EXIT_PROBLEMS if report.refresh_failures else 0
+    return EXIT_PROBLEMS if report.refresh_failures or errors else 0
 
 
 def _lite_extract(args: argparse.Namespace) -> int:
@@ -116,75 +289,138 @@ def _lite_extract(args: argparse.Namespace) -> int:
     return 0
 
 
+# --------------------------------------------------------------------------- the parser
+
+
+def _command(
+    sub: Any,
+    name: str,
+    help: str,
+    run: Callable[[argparse.Namespace], int],
+    paths: Callable[[argparse.Namespace], None],
+) -> argparse.ArgumentParser:
+    parser: argparse.ArgumentParser = sub.add_parser(name, help=help, description=help)
+    parser.set_defaults(run=run, paths=paths)
+    return parser
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every command."""
     parser = argparse.ArgumentParser(
         prog="xlcomp",
         description="Price and negotiate a job offer in a spreadsheet.",
     )
+    parser.add_argument(
+        "--version", action="version", version=f"%(prog)s {_version()}", help="show the version"
+    )
     parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    data_help = (
+        "a .toml data file, or an .xlsx workbook whose Bands and Levels tables you edited, "
+        "instead of the built-in data"
+    )
 
-    demo = sub.add_parser("demo", help="the guide's scenario on the built-in data")
-    demo.add_argument("--data", metavar="FILE", help="a data file instead of the built-in data")
-    demo.set_defaults(run=_demo)
+    demo = _command(sub, "demo", "the guide's scenario on the built-in data", _demo, _paths_demo)
+    demo.add_argument("--data", metavar="FILE", help=data_help)
 
-    build = sub.add_parser("build", help="build the negotiation workbook template")
-    build.add_argument("--data", metavar="FILE", help="a data file instead of the built-in data")
+    build = _command(sub, "build", "build the negotiation workbook template", _build, _paths_build)
+    build.add_argument("--data", metavar="FILE", help=data_help)
     build.add_argument(
         "--lite", action="store_true", help="carry the functions inside it, for xlwings Lite"
     )
     build.add_argument(
         "-o",
         "--output",
-        metavar="OUT",
+        metavar="OUT.xlsx",
         default="negotiation.xlsx",
-        help="where to write it (default: negotiation.xlsx)",
+        help="where to write it, in an existing folder (default: negotiation.xlsx)",
     )
-    build.set_defaults(run=_build)
 
-    check = sub.add_parser("check", help="validate the Bands and Levels tables of a workbook")
-    check.add_argument("book", metavar="BOOK", help="the workbook (.xlsx)")
+    check = _command(
+        sub, "check", "validate the Bands and Levels tables of a workbook", _check, _paths_check
+    )
+    check.add_argument("book", metavar="BOOK", help="the workbook (.xlsx, .xlsm)")
     check.add_argument("--json", action="store_true", help="print the problems as JSON")
     check.add_argument(
         "--tolerance",
         default="5%",
         metavar="RATE",
-        help="gap allowed between published and derived tc ranges (default 5%%)",
+        help="gap allowed between published and derived tc ranges, 0 or more (default 5%%)",
     )
-    check.set_defaults(run=_check)
 
-    refresh = sub.add_parser(
-        "refresh", help="recompute every formula without Excel and store the values"
+    refresh = _command(
+        sub,
+        "refresh",
+        "recompute every formula without Excel and store the values",
+        _refresh,
+        _paths_refresh,
     )
     refresh.add_argument("book", metavar="BOOK", help="the workbook (.xlsx, .xlsm)")
-    refresh.add_argument("-o", "--output", metavar="OUT", help="write here instead of in place")
-    refresh.set_defaults(run=_refresh)
-
-    share = sub.add_parser(
-        "share", help="a copy safe to send: our cells as values, private cells removed"
+    refresh.add_argument(
+        "-o",
+        "--output",
+        metavar="OUT",
+        help="write a refreshed copy here (same kind as BOOK, in an existing folder) "
+        "instead of refreshing BOOK in place",
     )
-    share.add_argument("book", metavar="BOOK", help="the workbook (.xlsx, .xlsm)")
-    share.add_argument("-o", "--output", required=True, metavar="OUT")
+
+    share = _command(
+        sub,
+        "share",
+        "a copy safe to send: our cells as values, private cells removed",
+        _share,
+        _paths_share,
+    )
+    share.add_argument("book", metavar="BOOK", help="the workbook (.xlsx, .xlsm); never changed")
+    share.add_argument(
+        "-o",
+        "--output",
+        required=True,
+        metavar="OUT",
+        help="where to write the copy: a new .xlsx name in an existing folder (macros are "
+        "never shared; with --keep-private the copy keeps BOOK's kind, .xlsx or .xlsm)",
+    )
     share.add_argument(
         "--keep-private",
         action="store_true",
         help="keep private cells (a copy for yourself); still store our functions as values",
     )
-    share.set_defaults(run=_share)
-
-    extract = sub.add_parser(
-        "lite-extract", help="write the xlwings Lite code embedded in a workbook to a folder"
+    share.add_argument(
+        "--strict",
+        action="store_true",
+        help="refuse when a kept cell merely equals a removed private value (default: warn)",
     )
-    extract.add_argument("book", metavar="BOOK")
-    extract.add_argument("directory", metavar="DIR")
-    extract.set_defaults(run=_lite_extract)
 
-    render = sub.add_parser("render", help="pictures of the sheets through LibreOffice")
+    extract = _command(
+        sub,
+        "lite-extract",
+        "write the xlwings Lite code embedded in a workbook to a folder",
+        _lite_extract,
+        _paths_lite_extract,
+    )
+    extract.add_argument(
+        "book", metavar="BOOK", help="a workbook built with `xlcomp build --lite` (.xlsx)"
+    )
+    extract.add_argument(
+        "directory",
+        metavar="DIR",
+        help="folder for main.py and requirements.txt (created if missing; its parent must "
+        "exist); files of those names in it are replaced",
+    )
+
+    render = _command(
+        sub, "render", "pictures of the sheets through LibreOffice", _render, _paths_render
+    )
     render.add_argument("book", metavar="BOOK", help="the workbook (.xlsx, .xlsm)")
-    render.add_argument("-o", "--output", required=True, metavar="OUT.pdf|OUT.png")
+    render.add_argument(
+        "-o",
+        "--output",
+        required=True,
+        metavar="OUT.pdf|OUT.png",
+        help="a PDF with a page per sheet, or PNG pictures (OUT-<sheet>.png for each sheet "
+        "unless --sheet is given), in an existing folder",
+    )
     render.add_argument("--sheet", metavar="NAME", help="only this sheet (PNG: one picture)")
-    render.set_defaults(run=_render)
     return parser
 
 
@@ -193,8 +429,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
+        args.paths(args)
         status: int = args.run(args)
         return status
+    except _ProblemsFoundError as exc:
+        if args.debug:
+            raise
+        print(f"xlcomp: {exc}", file=sys.stderr)
+        return EXIT_PROBLEMS
     except XlcompError as exc:
         if args.debug:
             raise

@@ -78,21 +78,34 @@ def scenario_lines(guide: GuideData) -> list[tuple[str, list[Line]]]:
     split = [
         r[0]
         for r in ws.COUNTERSPLIT(
-            target, region, level, bands, s.offer_base, s.offer_equity, s.offer_bonus_pct
+            target,
+            region,
+            level,
+            bands,
+            s.offer_base,
+            s.offer_equity,
+            s.offer_bonus_pct,
+            None,
+            s.offer_signon,
         )
     ]
+    split_tc = ws.TOTALCOMP(*split)
+    # The bar for accepting as is: the best alternative plus the ask, never below the
+    # floor — the template's private_accept_at.
     guide_target = ws.COUNTERTARGET(0.0, s.competing_tc)[1][0]
+    accept_at = max(guide_target, floor) if _is_number(floor) else guide_target
     counter = [
         Line("competing offer", _money(s.competing_tc)),
-        Line("guide's target (from the competing offer alone)", _money(guide_target)),
+        Line("accept as is at (competing offer + 5%, the guide's target)", _money(accept_at)),
         Line("anchor (open with)", _money(anchor)),
         Line("target", _money(target)),
         Line("floor (walk away below)", _money(floor)),
         Line("split: base", _money(split[0])),
         Line("split: equity", _money(split[1])),
         Line("split: bonus", format_rate(split[2]) if isinstance(split[2], float) else split[2]),
-        Line("split: sign-on", _money(split[3])),
-        Line("verdict on the offer", str(ws.OFFERVERDICT(tc, floor, target))),
+        Line("split: sign-on (one payment)", _money(split[3])),
+        Line("split: total comp (TOTALCOMP, sign-on over 4 years)", _money(split_tc)),
+        Line("verdict on the offer", str(ws.OFFERVERDICT(tc, floor, accept_at))),
     ]
     levels_lines = [
         Line(
@@ -102,15 +115,9 @@ def scenario_lines(guide: GuideData) -> list[tuple[str, list[Line]]]:
         for e in guide.levels.entries
         if s.company and e.company.casefold() != s.company.casefold()
     ]
-    script = ws.COUNTERSCRIPT(
-        s.competing_tc,
-        s.offer_base,
-        s.offer_equity,
-        s.offer_bonus_pct,
-        s.floor,
-        s.offer_signon,
-        s.company,
-    )
+    # The script asks for the counter split, as the template's does.
+    base, equity, bonus, signon = split
+    script = ws.COUNTERSCRIPT(s.competing_tc, base, equity, bonus, s.floor, signon, s.company)
     checks = ws.CHECKBANDS(bands)
     check_lines = (
         [Line("CHECKBANDS", checks)]
@@ -161,6 +168,8 @@ WORKBOOK_NAMES = [
     ("private_split_equity", "split: equity"),
     ("private_split_bonus_pct", "split: bonus"),
     ("private_split_signon", "split: sign-on"),
+    ("private_split_tc", "split: total comp"),
+    ("private_script", "script"),
 ]
 
 

@@ -1,14 +1,14 @@
-"""The README's table of worksheet functions, written from the functions themselves.
+"""The README's table of worksheet functions, written from the catalogue.
 
 ``python -m xlcomp.docs`` rewrites the part of ``README.md`` between
 ``<!-- functions:start -->`` and ``<!-- functions:end -->``; ``python -m xlcomp.docs
 --check`` only says whether it is current (``tests/test_docs.py`` does the same). Each
 row gives a function with its arguments (optional ones in brackets), its Function
-Wizard description (the docstring) and an example whose result is computed here, by
-calling the function on the guide's Bands and Levels tables: change a function and the
-README fails its test until it is regenerated. The argument descriptions come from the
-``@xw.arg(..., doc=...)`` decorators of :mod:`xlcomp.udfs`, read from its source (off
-Windows, xlwings' decorators record nothing).
+Wizard description and an example whose result is computed here, by calling the
+function on the guide's Bands and Levels tables: change a function and the README fails
+its test until it is regenerated. Everything comes from the one declaration of each
+function, :mod:`xlcomp.worksheet.catalogue` (its summary, its parameters' Wizard texts,
+its example).
 
 For example, the row of TOTALCOMP reads::
 
@@ -19,46 +19,28 @@ For example, the row of TOTALCOMP reads::
 from __future__ import annotations
 
 import argparse
-import ast
-import inspect
 import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from xlcomp import udfs
 from xlcomp.core.guide import load_guide
 from xlcomp.core.tables import band_rows, level_rows
 from xlcomp.errors import XlcompError
+from xlcomp.worksheet.catalogue import CATALOGUE
+from xlcomp.worksheet.functions import FUNCTIONS
 
 START = "<!-- functions:start -->"
 END = "<!-- functions:end -->"
 
-EXAMPLES = {
-    "TOTALCOMP": "=TOTALCOMP(240000, 80000, 15%)",
-    "YEARTC": "=YEARTC(1, 240000, 320000, 15%, 30000)",
-    "VESTSCHEDULE": '=VESTSCHEDULE(320000, "5/15/40/40")',
-    "EQUITYVALUE": "=EQUITYVALUE(40000, 12, 2, 4, 30%)",
-    "BANDLOOKUP": '=BANDLOOKUP("San Francisco", "Senior SWE", "base", Bands)',
-    "BANDPERCENTILE": '=BANDPERCENTILE(240000, "San Francisco", "Senior SWE", "base", Bands)',
-    "COMPARATIO": '=COMPARATIO(240000, "San Francisco", "Senior SWE", "base", Bands)',
-    "REGIONADJUST": '=REGIONADJUST(240000, "San Francisco", "Remote US", Bands)',
-    "LEVELMAP": '=LEVELMAP("Together AI", "Senior SWE", "Google", Levels)',
-    "COUNTERTARGET": "=COUNTERTARGET(0, 295000)",
-    "COUNTERSPLIT": (
-        '=COUNTERSPLIT(330000, "San Francisco", "Senior SWE", Bands, 200000, 60000, 10%)'
-    ),
-    "OFFERVERDICT": "=OFFERVERDICT(356000, 275000, 309750)",
-    "COUNTERSCRIPT": "=COUNTERSCRIPT(295000, 240000, 80000, 15%, 275000)",
-    "CHECKBANDS": "=CHECKBANDS(Bands)",
-}
+EXAMPLES = {f.name: f.example for f in CATALOGUE}
 """One formula per function, as a person types it in the template (Bands, Levels are its
-tables)."""
+tables): the catalogue's examples."""
 
 
 class DocsError(XlcompError):
-    """The function table cannot be written: a function without docs, a bad example."""
+    """The function table cannot be written: a bad example."""
 
 
 @dataclass(frozen=True)
@@ -85,48 +67,16 @@ class FunctionDoc:
         return f"{self.name}({args})"
 
 
-def _arg_docs(fn: ast.FunctionDef) -> dict[str, str]:
-    """argument -> ``doc=`` of its ``@xw.arg`` decorator (a literal or a module constant)."""
-    docs: dict[str, str] = {}
-    for dec in fn.decorator_list:
-        if not (isinstance(dec, ast.Call) and isinstance(dec.func, ast.Attribute)):
-            continue
-        if dec.func.attr != "arg" or not dec.args:
-            continue
-        name = ast.literal_eval(dec.args[0])
-        for kw in dec.keywords:
-            if kw.arg != "doc":
-                continue
-            if isinstance(kw.value, ast.Name):
-                docs[name] = getattr(udfs, kw.value.id)
-            else:
-                docs[name] = ast.literal_eval(kw.value)
-    return docs
-
-
 def function_docs() -> list[FunctionDoc]:
-    """Every function of ``xlcomp.udfs.__all__``, in the order of its source."""
-    source = Path(inspect.getfile(udfs)).read_text(encoding="utf-8")
-    found: list[FunctionDoc] = []
-    for node in ast.parse(source).body:
-        if not isinstance(node, ast.FunctionDef) or node.name not in udfs.__all__:
-            continue
-        fn = getattr(udfs, node.name)
-        docs = _arg_docs(node)
-        arguments = []
-        for p in inspect.signature(fn).parameters.values():
-            if p.name not in docs:
-                raise DocsError(f"xlcomp.udfs.{node.name}: argument {p.name} has no doc=")
-            optional = p.default is not inspect.Parameter.empty
-            arguments.append(Argument(p.name, optional, docs[p.name]))
-        description = fn.__doc__ or ""
-        if not description or "\n" in description:
-            raise DocsError(f"xlcomp.udfs.{node.name}: the docstring must be one line")
-        found.append(FunctionDoc(node.name, description, tuple(arguments)))
-    missing = sorted(set(udfs.__all__) - {f.name for f in found})
-    if missing:
-        raise DocsError(f"xlcomp.udfs: no source for {', '.join(missing)}")
-    return found
+    """Every function of the catalogue, in its order."""
+    return [
+        FunctionDoc(
+            f.name,
+            f.summary,
+            tuple(Argument(p.name, not p.required, p.wizard) for p in f.params),
+        )
+        for f in CATALOGUE
+    ]
 
 
 _ARG = re.compile(r'\s*("(?:[^"]|"")*"|[^,]*?)\s*(?:,|$)')
@@ -196,7 +146,7 @@ def run_example(name: str) -> str:
     called, args = example_args(formula)
     if called != name:
         raise DocsError(f"the example of {name} calls {called}")
-    result = getattr(udfs, name)(*args)
+    result = FUNCTIONS[name](*args)
     if isinstance(result, str) and result.startswith("#"):
         raise DocsError(f"the example of {name} gives an error: {result}")
     return f"`{formula}` → {show_result(result)}"
@@ -210,7 +160,8 @@ def function_table() -> str:
     """The markdown that goes between the README's markers."""
     functions = function_docs()
     lines = [
-        "<!-- generated by `python -m xlcomp.docs` from xlcomp/udfs.py; do not edit -->",
+        "<!-- generated by `python -m xlcomp.docs` from xlcomp/worksheet/catalogue.py; "
+        "do not edit -->",
         "",
         "| function | returns | example |",
         "|---|---|---|",

@@ -48,6 +48,9 @@ class Problem:
     """The column the problem sits in, when there is one."""
     other_row: int | None = None
     """A second row the problem names (duplicates)."""
+    warning: bool = False
+    """True when no function fails because of it (a published tc range off the range its
+    components give): ``build --data`` warns and still builds."""
 
 
 class TableError(XlcompError):
@@ -67,6 +70,11 @@ class DataError(XlcompError):
 
 class WorkbookError(XlcompError):
     """A workbook cannot be read or written; the message names the file."""
+
+
+class PathError(XlcompError):
+    """A path given to a command cannot be used: not a workbook, the input itself, a
+    missing or read-only folder, a suffix that does not match what would be written."""
 
 
 class UnsafeWorkbookError(WorkbookError):

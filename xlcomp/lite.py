@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import json
 import os
-import posixpath
 import re
 import uuid
 from pathlib import Path
@@ -34,15 +33,28 @@ from xml.etree.ElementTree import Element
 
 from defusedxml import ElementTree as SafeET
 
-from xlcomp.errors import WorkbookError
+from xlcomp.errors import PathError, WorkbookError
+from xlcomp.files import check_folder_output
 from xlcomp.lite_codegen import generate_lite_code
-from xlcomp.ooxml import Package, atomic_write_bytes, open_workbook, write_package
+from xlcomp.ooxml import (
+    CONTENT_TYPES,
+    NS_PKG_REL,
+    NS_REL,
+    ROOT_RELS,
+    Package,
+    atomic_write_bytes,
+    open_workbook,
+    relationships,
+    write_package,
+)
+from xlcomp.ooxml.opc import NS_CT
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping
 
 __all__ = [
     "ADDIN_ID",
+    "LITE_MIN_XLWINGS",
     "XLWINGS_VERSION",
     "add_lite_parts",
     "build_lite",
@@ -63,8 +75,11 @@ ADDIN_REFERENCE_VERSION = "1.0.0.0"
 STORE = "en-US"
 """Store locale of the reference (Lite writes the author's locale, e.g. ``en-IN``)."""
 
-XLWINGS_VERSION = "0.36.17"
-"""xlwings that Lite installs for the workbook (Lite 1.0.0.103 requires >= 0.36.17)."""
+XLWINGS_VERSION = "0.37.8"
+"""xlwings that Lite installs for the workbook: the version the package itself is tested
+with (in pyproject's range), at or above what the current add-in asks for; see docs/lite.md."""
+LITE_MIN_XLWINGS = "0.36.17"
+"""The oldest xlwings the current add-in (1.0.0.103) accepts for its custom-function features."""
 PYDANTIC_REQUIREMENT = "pydantic>=2.10,<3"
 """Pyodide ships pydantic 2.10.5 (0.27.x), 2.10.6 (0.28/0.29), 2.12.5 (newer recipes)."""
 PYODIDE_VERSION = "0.27.5"
@@ -78,8 +93,8 @@ WEBEXTENSION_ID = "{" + str(uuid.uuid5(uuid.NAMESPACE_URL, "xlcomp:xlwings-lite"
 WEBEXTENSION_PART = "xl/webextensions/webextension1.xml"
 TASKPANES_PART = "xl/webextensions/taskpanes.xml"
 TASKPANES_RELS_PART = "xl/webextensions/_rels/taskpanes.xml.rels"
-CONTENT_TYPES_PART = "[Content_Types].xml"
-ROOT_RELS_PART = "_rels/.rels"
+CONTENT_TYPES_PART = CONTENT_TYPES
+ROOT_RELS_PART = ROOT_RELS
 
 REL_TASKPANES = "http://schemas.microsoft.com/office/2011/relationships/webextensiontaskpanes"
 REL_WEBEXTENSION = "http://schemas.microsoft.com/office/2011/relationships/webextension"
@@ -88,9 +103,8 @@ CT_TASKPANES = "application/vnd.ms-office.webextensiontaskpanes+xml"
 
 NS_WE = "http://schemas.microsoft.com/office/webextensions/webextension/2010/11"
 NS_WETP = "http://schemas.microsoft.com/office/webextensions/taskpanes/2010/11"
-NS_PKG_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
-NS_CT = "http://schemas.openxmlformats.org/package/2006/content-types"
-NS_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+NS_PKG_RELS = NS_PKG_REL
+NS_R = NS_REL
 NS_A = "http://schemas.openxmlformats.org/drawingml/2006/main"
 
 XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n'
@@ -320,35 +334,15 @@ def _is_file_name(name: str) -> bool:
 # --------------------------------------------------------------------------- reading
 
 
-def _resolve(base_part: str, target: str) -> str:
-    """The part name a relationship ``target`` of ``base_part`` points to."""
-    if target.startswith("/"):
-        return target.lstrip("/")
-    folder = posixpath.dirname(base_part)
-    return posixpath.normpath(posixpath.join(folder, target))
-
-
-def _rels_part(part: str) -> str:
-    folder, name = posixpath.split(part)
-    return posixpath.join(folder, "_rels", name + ".rels")
-
-
 def _webextension_parts(pkg: Package) -> Iterator[str]:
-    """Every web extension part reachable from the package's task panes, in order."""
-    if ROOT_RELS_PART not in pkg.parts:
-        return
-    for rel in _rels_of(_parse(pkg, ROOT_RELS_PART)):
-        if rel.get("Type") != REL_TASKPANES or rel.get("TargetMode") == "External":
+    """Every web extension part reachable from the package's task panes, in order (read
+    through the package model's relationships)."""
+    for rel in relationships(pkg, ""):
+        if rel.type != REL_TASKPANES or rel.external:
             continue
-        taskpanes = _resolve("", rel.get("Target", ""))
-        rels = _rels_part(taskpanes)
-        if rels not in pkg.parts:
-            continue
-        for inner in _rels_of(_parse(pkg, rels)):
-            if inner.get("Type") == REL_WEBEXTENSION and inner.get("TargetMode") != "External":
-                part = _resolve(taskpanes, inner.get("Target", ""))
-                if part in pkg.parts:
-                    yield part
+        for inner in relationships(pkg, rel.target):
+            if inner.type == REL_WEBEXTENSION and not inner.external and inner.target in pkg.parts:
+                yield inner.target
 
 
 def _find_lite(pkg: Package) -> tuple[str, Element] | None:
@@ -390,16 +384,21 @@ def extract_lite(pkg: Package) -> dict[str, str]:
 
 
 def write_lite_files(files: Mapping[str, str], directory: str | os.PathLike[str]) -> list[Path]:
-    """Write extracted ``files`` into ``directory`` (created if needed); the paths written.
+    """Write extracted ``files`` into ``directory``; the paths written.
 
-    Names come from a workbook, so only plain file names are accepted: no folders, no
-    ``..``, no leading dot.
+    ``directory`` is created when missing, the folders above it never are (the rule of every
+    command: :mod:`xlcomp.files`). Names come from a workbook, so only plain file names are
+    accepted: no folders, no ``..``, no leading dot.
     """
     target = Path(directory)
     for name in files:
         if not FILE_NAME.match(name):
             raise WorkbookError(f"refusing to write embedded file {name!r}: not a plain file name")
-    target.mkdir(parents=True, exist_ok=True)
+    check_folder_output(target)
+    try:
+        target.mkdir(exist_ok=True)
+    except OSError as exc:
+        raise PathError(f"{target}: cannot create the folder ({exc.strerror or exc})") from None
     written = []
     for name, text in files.items():
         path = target / name

@@ -5,9 +5,12 @@ from ``requirements.txt`` (pure-Python wheels and Pyodide's own builds such as
 pydantic); ``xlcomp`` itself is not installable there. So the build flattens the modules
 the worksheet functions need into one self-contained ``main.py``:
 
-1. start at :mod:`xlcomp.udfs` and follow its ``xlcomp`` imports (plus
-   :mod:`xlcomp.lite_face`), giving e.g. errors → core.models → core.values → … →
-   worksheet → lite_face → udfs, each module after the modules it imports;
+1. start at the xlwings face, :mod:`xlcomp.udfs`, whose functions are written from the
+   catalogue (:func:`xlcomp.worksheet.face.face_source` of
+   :mod:`xlcomp.worksheet.catalogue`: the same text classic xlwings runs), and follow
+   its ``xlcomp`` imports (plus :mod:`xlcomp.lite_face`), giving e.g. errors →
+   core.models → core.values → … → worksheet.functions → lite_face → udfs, each module
+   after the modules it imports;
 2. parse each module with :mod:`ast`; drop its ``xlcomp`` imports and hoist its other
    imports to the top; rename a top-level name only where two modules (or a builtin)
    would clash in one namespace (``check._money`` → ``_check__money``); turn
@@ -17,17 +20,21 @@ the worksheet functions need into one self-contained ``main.py``:
    results in ``lite_result`` (a single error raises, so Lite shows ``#VALUE!`` with
    the message; see :mod:`xlcomp.lite_face`).
 
-There is no hand-kept copy: change a function in the package, rebuild, and main.py
-changes with it. Whatever the generator cannot flatten safely (a name bound locally
-that it would have to rename, ``import xlcomp.x`` without ``as``, a module used as a
-value) stops the build with a :class:`CodegenError` naming the module and the name.
+There is no hand-kept copy: change a function in the package (its catalogue entry, its
+core formula), rebuild, and main.py changes with it. Whatever the generator cannot
+flatten safely (a name bound locally that it would have to rename, ``import xlcomp.x``
+without ``as``, a module used as a value) stops the build with a :class:`CodegenError`
+naming the module and the name.
 """
 
 from __future__ import annotations
 
 import ast
 import builtins
+import importlib.util
+import sys
 import textwrap
+import types
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,6 +45,9 @@ __all__ = ["ENTRY", "FACE", "CodegenError", "generate_lite_code", "generate_main
 PACKAGE = "xlcomp"
 ENTRY = "xlcomp.udfs"
 """The module whose decorated functions become the workbook's functions."""
+CATALOGUE_FILE = "worksheet/catalogue.py"
+FACE_FILE = "worksheet/face.py"
+"""The catalogue of functions and the writer of the face's source, in the package."""
 FACE = "xlcomp.lite_face"
 """The module that decides how a result is shown in Lite (:func:`lite_result`)."""
 RESULT_HOOK = "lite_result"
@@ -127,12 +137,47 @@ def _is_ours(dotted: str) -> bool:
     return dotted == PACKAGE or dotted.startswith(PACKAGE + ".")
 
 
+def _from_file(path: Path, name: str) -> types.ModuleType:
+    """Run the module at ``path`` (of a package being built) under a private name."""
+    spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None:
+        raise CodegenError(f"{path}: cannot be loaded")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses resolve annotations through sys.modules
+    try:
+        spec.loader.exec_module(module)
+    except Exception as exc:
+        raise CodegenError(f"{path.name}: cannot be loaded ({type(exc).__name__}: {exc})") from exc
+    finally:
+        del sys.modules[name]
+    return module
+
+
+def _entry_source(root: Path, path: Path) -> str:
+    """The source of the entry: the face written from the package's catalogue.
+
+    A package without a catalogue (a hand-written ``udfs.py``) is read as it is.
+    """
+    catalogue = root / CATALOGUE_FILE
+    face = root / FACE_FILE
+    if not (catalogue.is_file() and face.is_file()):
+        return path.read_text(encoding="utf-8")
+    if root.resolve() == Path(__file__).resolve().parent:
+        from xlcomp.worksheet.face import face_source
+
+        return face_source()
+    entries = _from_file(catalogue, "_xlcomp_build_catalogue").CATALOGUE
+    source: str = _from_file(face, "_xlcomp_build_face").face_source(entries)
+    return source
+
+
 def _load(root: Path, dotted: str) -> _Module:
     path = _module_path(root, dotted)
     if path is None:
         raise CodegenError(f"{dotted}: no source file under {root}")
     try:
-        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        text = _entry_source(root, path) if dotted == ENTRY else path.read_text(encoding="utf-8")
+        tree = ast.parse(text, filename=str(path))
     except SyntaxError as exc:
         raise CodegenError(f"{dotted}: cannot parse ({exc})") from exc
     module = _Module(dotted, path, tree)

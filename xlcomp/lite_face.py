@@ -20,7 +20,7 @@ from __future__ import annotations
 from typing import Any
 
 from xlcomp.errors import XlcompError
-from xlcomp.worksheet import ERROR_PREFIX
+from xlcomp.worksheet.cells import ERROR_PREFIX
 
 
 class LiteCellError(XlcompError):

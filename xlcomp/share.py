@@ -1,28 +1,39 @@
-"""``xlcomp share``: a copy of a workbook safe to send, with the private numbers gone.
+"""``xlcomp share``: a copy of a workbook safe to send, with the private values gone.
 
-The copy is made from a freshly refreshed workbook:
+The copy is made from a freshly refreshed workbook (a Strict Open XML file is read as
+Transitional, see :mod:`xlcomp.ooxml.opc`):
 
 1. **Private cells** are those the workbook marks: every cell of a defined name whose
-   name contains ``private`` (``private_competing_tc``) and every cell whose named cell
-   style contains ``Private`` ("Private input").
-2. **Derived cells** are found from the formulas, not from a list: a formula cell is
-   derived when any range it reads holds a private or derived cell (the dependency
-   closure, in evaluation order). A formula that cannot be analysed counts as derived.
+   name contains ``private`` (clipped to the sheet's used range, so ``Compare!$1:$1048576``
+   costs what the sheet holds) and every cell whose named cell style contains ``Private``.
+   A private defined name holding a constant (``private_uplift = 0.0737``) is a private
+   value too, and any formula using it is derived.
+2. **Derived cells** are found from the formulas (the dependency closure): a formula cell
+   is derived when any range it reads holds a private or derived cell. A formula that
+   cannot be analysed counts as derived. A cell whose formula *text* or string value
+   holds a private or derived value (a constant typed into a formula, a label quoting the
+   competing company) is private too, and the closure is taken again.
 3. Private and derived cells are **emptied** (their style kept); every other cell that
-   calls one of our functions keeps its value and loses its formula, so no viewer ever
-   shows ``#NAME?``; native formulas that depend on nothing private stay live.
-4. What could still carry a private value is **scrubbed**: their shared strings are
-   blanked, chart caches of emptied cells dropped, comments and document properties
-   quoting a private value cleared, defined names holding one removed, and
-   ``calcChain.xml`` removed (Excel rebuilds it).
-5. A **note** on the Guide sheet says what was removed and when.
-6. A **leak scan** of every part of the result refuses to write a copy in which a removed
-   number survives exactly (287654, 287,654, 287654.0) — for instance because the same
-   number was typed in a cell nobody marked private. Comments and document properties
-   are scrubbed of the rounded forms too ($287.7K, $288K).
+   calls one of our functions keeps its value and loses its formula. A shared-formula
+   child whose master was emptied or frozen keeps its value as a constant.
+4. The copy holds **only parts on the allow-list** (:mod:`xlcomp.ooxml.allowlist`); every
+   other part (printer settings, custom XML, external links, pivot caches and tables,
+   macro sheets, VBA, EMF pictures, ...) is dropped with the relationships and content
+   types that named it, and the output cells of a dropped pivot table are emptied. A
+   macro workbook is shared as ``.xlsx``.
+5. Every kept part is **cleaned** of every removed value in every written form
+   (:mod:`xlcomp.ooxml.scan`: ``$296.4K`` is 296,417; ``7.37%`` is 0.0737): rich text is
+   blanked, alternative text and text links removed, number formats reset, filter
+   criteria, custom properties, defined names and drawing anchors quoting one removed.
+6. **Leak versus coincidence**: a kept plain cell (no formula path to a private cell) that
+   merely *equals* a removed value is a coincidence: the copy is written and a warning
+   names both cells (``strict=True`` refuses instead).
+7. A **note** on the Guide sheet says what was removed and dropped, and when.
+8. A **final scan** reads every kept part as text (any encoding) and refuses to write a
+   copy in which any written form of a removed value survives.
 
-With ``keep_private`` the private and derived cells stay (a copy for yourself); our
-functions are still frozen into values.
+With ``keep_private`` the private and derived cells and every part stay (a copy for
+yourself); our functions are still frozen into values.
 """
 
 from __future__ import annotations
@@ -34,12 +45,33 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from lxml import etree
+
 from xlcomp.core.script import format_money
 from xlcomp.errors import WorkbookError
-from xlcomp.ooxml import Package, open_workbook, write_package
-from xlcomp.refresh import DependencyGraph, Failure, dependency_graph, recalculate, store_values
+from xlcomp.ooxml import NS_MAIN, Package, open_workbook, relationships, remove_parts, write_package
+from xlcomp.ooxml import parse as parse_part
+from xlcomp.ooxml.allowlist import (
+    UnremovableError,
+    classify,
+    clean_image,
+    drop_sheets,
+    remove_dangling,
+    scrub_tree,
+)
+from xlcomp.ooxml.opc import decode_part, rels_part_of, xml_encoding
+from xlcomp.ooxml.scan import Hit, Secrets, iter_places, parse_any, significant_digits
+from xlcomp.refresh import (
+    DependencyGraph,
+    ErrorCell,
+    Failure,
+    dependency_graph,
+    error_cells,
+    recalculate,
+    store_values,
+)
 from xlcomp.refresh import parser as fx
-from xlcomp.refresh.book import NS_MAIN, Book, Sheet, parse_xml, read_book, split_range
+from xlcomp.refresh.book import Book, Sheet, parse_xml, read_book, split_range
 from xlcomp.refresh.parser import cell_name
 from xlcomp.refresh.patch import apply_edits
 from xlcomp.refresh.values import EMPTY, XlError
@@ -59,14 +91,30 @@ class ShareReport:
     """Formula cells emptied: marked private, or found to depend on a private cell."""
     frozen: int = 0
     scrubbed: list[str] = field(default_factory=list)
+    """Kept parts from which a removed value was cleaned."""
+    dropped: dict[str, str] = field(default_factory=dict)
+    """Parts left out of the copy (part name -> why)."""
+    warnings: list[str] = field(default_factory=list)
+    """Coincidences: a kept cell equal to a removed value, naming both cells."""
     refresh_failures: list[Failure] = field(default_factory=list)
+    errors: list[ErrorCell] = field(default_factory=list)
+    """Cells the copy keeps that computed to an error (``#XLCOMP! ...``, ``#DIV/0!``)."""
     note: str = ""
+    kept_private: bool = False
 
     def summary(self) -> str:
         """One line for the end of the command."""
+        if self.kept_private:
+            return (
+                f"{self.path}: {len(self.private)} private inputs and {len(self.derived)} "
+                f"cells computed from them kept (--keep-private), {self.frozen} function "
+                "cells stored as values"
+            )
+        dropped = f", {len(self.dropped)} parts dropped" if self.dropped else ""
         return (
             f"{self.path}: {len(self.private)} private inputs and {len(self.derived)} cells "
             f"computed from them emptied, {self.frozen} function cells stored as values"
+            f"{dropped}"
         )
 
 
@@ -96,8 +144,71 @@ def _refs(node: fx.Node) -> Iterable[fx.Ref]:
 
 
 def _cells_in(book: Book, sheet: int, rect: tuple[int, int, int, int]) -> set[CellKey]:
+    """The cells of a rectangle, clipped to the sheet's used range (a whole-column or
+    whole-sheet range costs what the sheet holds, not a million cells)."""
     r1, c1, r2, c2 = rect
+    found = next((sh for sh in book.sheets if sh.index == sheet), None)
+    if found is not None:
+        r2 = min(r2, max(found.max_row, r1 - 1))
+        c2 = min(c2, max(found.max_col, c1 - 1))
+    elif r2 - r1 > 10_000 or c2 - c1 > 1_000:
+        return set()  # a sheet without cells (chartsheet): nothing to mark
     return {(sheet, r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)}
+
+
+def private_constants(book: Book) -> dict[str, Any]:
+    """Defined names whose name contains ``private`` and whose text is a constant
+    (a number, a text, an array of them): name -> value (the first, for an array)."""
+    found: dict[str, Any] = {}
+    for dn in book.names:
+        if "private" not in dn.name.casefold():
+            continue
+        try:
+            tree = fx.parse(dn.text.strip().lstrip("="), 1, 1)
+        except fx.ParseError:
+            continue
+        consts = list(_literals(tree))
+        if consts and not list(_refs(tree)):
+            for i, v in enumerate(consts):
+                found[f"name {dn.name}" + (f"[{i}]" if i else "")] = v
+    return found
+
+
+def _literals(node: Any) -> Iterable[Any]:
+    if isinstance(node, fx.Literal):
+        if not node.is_error:
+            yield node.value
+    elif isinstance(node, fx.UnaryOp):
+        for v in _literals(node.operand):
+            if isinstance(v, float) and node.op == "-":
+                yield -v
+            elif isinstance(v, float) and node.op == "%":
+                yield v / 100
+            else:
+                yield v
+    elif isinstance(node, fx.ArrayLit):
+        for row in node.rows:
+            for item in row:
+                yield from _literals(item)
+    elif isinstance(node, fx.BinOp):
+        yield from _literals(node.left)
+        yield from _literals(node.right)
+    elif isinstance(node, fx.Call):
+        for a in node.args:
+            yield from _literals(a)
+
+
+def _names_used(node: Any) -> Iterable[str]:
+    if isinstance(node, fx.Name):
+        yield node.name.upper()
+    elif isinstance(node, fx.Call):
+        for a in node.args:
+            yield from _names_used(a)
+    elif isinstance(node, fx.BinOp):
+        yield from _names_used(node.left)
+        yield from _names_used(node.right)
+    elif isinstance(node, fx.UnaryOp):
+        yield from _names_used(node.operand)
 
 
 def private_by_name(book: Book) -> set[CellKey]:
@@ -120,9 +231,18 @@ def private_by_name(book: Book) -> set[CellKey]:
 
 
 def _private_styles(pkg: Package) -> set[int]:
-    """Indices of cell formats (``s``) based on a named style containing ``Private``."""
-    part = "xl/styles.xml"
-    if part not in pkg.parts:
+    """Indices of cell formats (``s``) based on a named style containing ``Private``
+    (the styles part is the one the workbook's relationship names)."""
+    wb_part = pkg.workbook_part or "xl/workbook.xml"
+    part = next(
+        (
+            rel.target
+            for rel in relationships(pkg, wb_part)
+            if rel.kind == "styles" and not rel.external and rel.target in pkg.parts
+        ),
+        None,
+    )
+    if part is None:
         return set()
     root = parse_xml(pkg.parts[part], part)
     ns = f"{{{NS_MAIN}}}"
@@ -174,23 +294,56 @@ class Analysis:
     derived: set[CellKey]
     ours: set[CellKey]
     values: dict[CellKey, Any]
+    precedents: dict[CellKey, list[tuple[int, int, int, int, int]]] = field(default_factory=dict)
+    """The rectangles (sheet, r1, c1, r2, c2) each formula cell reads."""
 
 
-def analyse(pkg: Package, graph: DependencyGraph | None = None) -> Analysis:
+def analyse(
+    pkg: Package,
+    graph: DependencyGraph | None = None,
+    *,
+    book: Book | None = None,
+    extra: Iterable[CellKey] = (),
+) -> Analysis:
     """Private cells, the formula cells derived from them, and the cells of our functions.
 
     ``graph`` is the package's dependency graph when the caller has it (as
     :func:`xlcomp.refresh.recalculate` gives it); values are the ones the file holds.
+    ``extra`` are cells to count as private besides the marked ones (cells found to quote
+    a private value). A formula using a private constant name is derived.
     """
-    book = read_book(pkg)
-    private = private_by_name(book) | private_by_style(pkg, book)
+    book = book if book is not None else read_book(pkg)
+    private = private_by_name(book) | private_by_style(pkg, book) | set(extra)
     if graph is None:
         graph = dependency_graph(book)
-    derived = graph.dependents(private) - private
+    constants = private_constants(book)
+    secret_names = {dn.name.upper() for dn in book.names if f"name {dn.name}" in constants}
+    masters = _masters(book)
+    name_users: set[CellKey] = set()
     ours: set[CellKey] = set()
+    precedents: dict[CellKey, list[tuple[int, int, int, int, int]]] = {}
+    sheets = {sh.index: sh for sh in book.sheets}
     for node in graph.nodes:
+        cells = node.cells()
         if node.calls:
-            ours.update(node.cells())
+            ours.update(cells)
+        reads = node.reads()
+        for key in cells:
+            precedents[key] = reads
+        if secret_names:
+            cell = sheets[node.sheet].cells.get((node.row, node.col))
+            text = None
+            if cell is not None:
+                text = cell.formula or (
+                    masters.get((node.sheet, cell.si)) if cell.si is not None else None
+                )
+            try:
+                tree = fx.parse(text, node.row, node.col) if text else None
+            except fx.ParseError:
+                tree = None
+            if tree is not None and set(_names_used(tree)) & secret_names:
+                name_users.update(cells)
+    derived = (graph.dependents(private | name_users) | name_users) - private
     tainted = private | derived
     values = {
         (sheet.index, r, c): cell.value
@@ -198,7 +351,14 @@ def analyse(pkg: Package, graph: DependencyGraph | None = None) -> Analysis:
         for (r, c), cell in sheet.cells.items()
         if (sheet.index, r, c) in tainted
     }
-    return Analysis(private, derived, ours, values)
+    return Analysis(private, derived, ours, values, precedents)
+    values = {
+        (sheet.index, r, c): cell.value
+        for sheet in book.sheets
+        for (r, c), cell in sheet.cells.items()
+        if (sheet.index, r, c) in tainted
+    }
+    return Analysis(private, derived, ours, values, precedents)
 
 
 # --- rewriting sheets ----------------------------------------------------------------
@@ -275,15 +435,11 @@ def _blank_shared_strings(data: bytes, blank: set[int]) -> bytes:
     return b"".join(out)
 
 
-# --- the leak scan ---------------------------------------------------------------------
-
-
 def leak_forms(value: Any, *, rounded: bool = True) -> list[str]:
-    """How a person or Excel may write ``value``: 287654, 287,654, $287.7K, $288K, ...
+    """Some ways a person or Excel may write ``value``: 287654, 287,654, $287.7K, $288K.
 
-    With ``rounded=False`` only the exact forms (287654, 287,654, 287654.0): what the
-    safety net before writing looks for, as a rounded form such as $288K may well stand
-    in the workbook for another reason.
+    Kept for tests and callers that search text for a value; the share itself compares
+    numbers (:class:`xlcomp.ooxml.scan.Secrets`), which finds every form, not only these.
     """
     if isinstance(value, bool) or value is None or value is EMPTY:
         return []
@@ -301,74 +457,783 @@ def leak_forms(value: Any, *, rounded: bool = True) -> list[str]:
         forms |= {format_money(v), f"{round(thousands)}K", f"{thousands:,.1f}K"}
         forms.add(f"{round(thousands):,}K")
         if not thousands.is_integer():
-            forms.add(f"{thousands:.3f}".rstrip("0"))  # 287.654 (in thousands)
+            forms.add(f"{thousands:.3f}".rstrip("0"))
     return sorted(f for f in forms if len(f.strip("$K,.0")) >= 2)
 
 
-def _pattern(form: str) -> re.Pattern[str]:
-    return re.compile(r"(?<![\w.])" + re.escape(form) + r"(?![\d]|\.\d|[A-Za-z])")
+# --- the parts of the copy -------------------------------------------------------------
+
+MACRO_WORKBOOK = {
+    "application/vnd.ms-excel.sheet.macroEnabled.main+xml": (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
+    ),
+    "application/vnd.ms-excel.template.macroEnabled.main+xml": (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.template.main+xml"
+    ),
+}
 
 
-DATA_PARTS = re.compile(
-    r"^(xl/(worksheets|chartsheets|charts|comments|threadedComments|pivotCache|pivotTables"
-    r"|externalLinks|persons|richData)/.*|xl/(sharedStrings|workbook|comments\d*|connections"
-    r"|queryTables)\.xml|docProps/.*|customXml/.*)$"
-)
-"""The parts that can carry a cell's value or a person's text (not themes, styles, code)."""
+class ShareRefusedError(WorkbookError):
+    """The copy cannot be made safe; one line names the part or the cell."""
 
 
-def find_leaks(pkg: Package, values: dict[str, Any], *, rounded: bool = False) -> list[str]:
-    """Where a form of ``values`` (cell -> value) appears in the package's parts."""
-    checks = [
-        (cell, form, _pattern(form))
-        for cell, v in values.items()
-        for form in leak_forms(v, rounded=rounded)
-    ]
-    found = []
-    for name, data in pkg.parts.items():
-        if not DATA_PARTS.match(name):
+def _pivot_outputs(pkg: Package, book: Book, pivots: Iterable[str]) -> set[CellKey]:
+    """The cells each pivot table fills (its ``<location ref>``), on its sheet."""
+    doomed = set(pivots)
+    out: set[CellKey] = set()
+    for sheet in book.sheets:
+        for rel in relationships(pkg, sheet.part):
+            if rel.external or rel.target not in doomed:
+                continue
+            root = parse_any(pkg.parts[rel.target])
+            if root is None:
+                continue
+            loc = root.find(f"{{{NS_MAIN}}}location")
+            if loc is not None and loc.get("ref"):
+                try:
+                    out |= _cells_in(book, sheet.index, split_range(loc.get("ref", "")))
+                except WorkbookError:
+                    continue
+    return out
+
+
+def _drop_parts(
+    pkg: Package, book: Book, dropped: dict[str, str], kept: dict[str, str]
+) -> list[str]:
+    """Remove the dropped parts, the sheets and references that named them; sheets gone."""
+    wb_part = book.workbook_part
+    wb_rels = relationships(pkg, wb_part)
+    sheet_ids = {rel.id for rel in wb_rels if not rel.external and rel.target in dropped}
+    remove_parts(pkg, list(dropped))
+    gone: list[str] = []
+    for name, kind in kept.items():
+        if name not in pkg.parts or kind in ("rels", "content-types", "image", "lite"):
             continue
-        text = data.decode("utf-8", "replace")
-        for cell, form, pat in checks:
-            if pat.search(text):
-                found.append(f"{form!r} (the value of {cell}) in {name}")
+        rels_name = rels_part_of(name)
+        had_rels = any(n == rels_name for n in pkg.parts) or kind == "workbook"
+        if not had_rels and b"relationships" not in pkg.parts[name][:4096]:
+            continue
+        root = parse_any(pkg.parts[name])
+        if root is None:
+            continue
+        live = {rel.id for rel in relationships(pkg, name)}
+        changed = 0
+        if kind == "workbook" and sheet_ids:
+            gone = drop_sheets(root, sheet_ids)
+            changed += len(gone)
+        try:
+            changed += remove_dangling(root, kind, name, live)
+        except UnremovableError as exc:
+            raise ShareRefusedError(str(exc)) from None
+        if changed:
+            pkg.parts[name] = _serialise(root, pkg.parts[name])
+    return gone
+
+
+def _serialise(root: Any, original: bytes) -> bytes:
+    """A parsed part written back as UTF-8 with the declaration Excel writes."""
+    del original
+    data: bytes = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    return data
+
+
+def _to_xlsx(pkg: Package, wb_part: str) -> bool:
+    """Declare a macro workbook part as a plain workbook; whether it was one."""
+    ct = pkg.parts.get("[Content_Types].xml")
+    if ct is None:
+        return False
+    new = ct
+    for macro, plain in MACRO_WORKBOOK.items():
+        new = new.replace(macro.encode(), plain.encode())
+    if new != ct:
+        pkg.parts["[Content_Types].xml"] = new
+        return True
+    return False
+
+
+# --- cells that quote a removed value ------------------------------------------------------
+
+
+def _quoting_cells(
+    book: Book,
+    secrets: Secrets,
+    done: set[CellKey],
+    masters: dict[tuple[int, int], str],
+    text_secrets: Secrets | None = None,
+) -> dict[CellKey, Hit]:
+    """Cells not yet emptied whose formula text holds a removed value (``secrets``: a
+    constant typed into a formula is never a coincidence) or whose string value does
+    (``text_secrets``: a value public elsewhere by coincidence is not looked for; a whole
+    string equal to a removed text is a coincidence, judged later)."""
+    words = text_secrets if text_secrets is not None else secrets
+    found: dict[CellKey, Hit] = {}
+    for sheet in book.sheets:
+        for (r, c), cell in sheet.cells.items():
+            key = (sheet.index, r, c)
+            if key in done:
+                continue
+            text = cell.formula
+            if text is None and cell.si is not None:
+                text = masters.get((sheet.index, cell.si))
+            hits: list[Hit] = []
+            if text:
+                hits = secrets.number_hits(_strip_strings(text), human=False)
+                hits += [h for h in secrets.word_hits(text) if h.written.strip()]
+            whole = isinstance(cell.value, str) and words.is_word(cell.value) is not None
+            if not hits and isinstance(cell.value, str) and (not whole or cell.formula):
+                hits = words.hits(cell.value, human=True)
+            if hits:
+                found[key] = hits[0]
     return found
 
 
-# --- scrubbing the rest of the package ---------------------------------------------------
+_STRING_LIT = re.compile(r'"(?:[^"]|"")*"')
+_SHEET_QUOTED = re.compile(r"'(?:[^']|'')*'!")
 
 
-def _scrub_text_elements(data: bytes, forms: list[re.Pattern[str]], replacement: str) -> bytes:
-    """Replace the text of any element whose text matches a private form."""
-    text = data.decode("utf-8")
-
-    def sub(m: re.Match[str]) -> str:
-        inner = m.group(2)
-        if any(p.search(inner) for p in forms):
-            return f"{m.group(1)}{replacement}{m.group(3)}"
-        return m.group(0)
-
-    return re.sub(r"(<[\w:]+[^<>]*?>)([^<>]+)(</[\w:]+>)", sub, text).encode("utf-8")
+def _strip_strings(formula: str) -> str:
+    """A formula with its sheet names removed (``'Offer 2024'!A1`` holds no value) and
+    its string constants spaced out, so a number is read from constants and text alike."""
+    return _SHEET_QUOTED.sub(" ", formula)
 
 
-def _remove_part(pkg: Package, part: str) -> None:
-    pkg.parts.pop(part, None)
-    pkg.infos.pop(part, None)
-    for name in [n for n in pkg.parts if n.endswith(".rels")]:
+def _coincidences(book: Book, secrets: Secrets, empty: set[CellKey]) -> list[tuple[CellKey, str]]:
+    """Kept cells whose whole value equals a removed value: (cell, the removed cell)."""
+    out = []
+    for sheet in book.sheets:
+        for (r, c), cell in sheet.cells.items():
+            key = (sheet.index, r, c)
+            if key in empty:
+                continue
+            v = cell.value
+            source = None
+            if isinstance(v, bool):
+                continue
+            if isinstance(v, int | float):
+                source = secrets.number_source(float(v))
+            elif isinstance(v, str) and v.strip():
+                source = secrets.is_word(v)
+            if source is not None:
+                out.append((key, source))
+    return out
+
+
+# --- the final scan ----------------------------------------------------------------------
+
+
+def _final_scan(
+    pkg: Package,
+    kinds: dict[str, str],
+    secrets: Secrets,
+    approved: Secrets,
+    *,
+    note: str | None = None,
+) -> list[str]:
+    """Where a removed value is still written in the copy: ``'$296.4K' (the value of
+    Offer!G5) in xl/drawings/drawing1.xml``, one per part."""
+    found = []
+    for name in list(pkg.parts):
+        kind = kinds.get(name, "")
+        if kind == "image":
+            continue
         data = pkg.parts[name]
-        target = part.rsplit("/", 1)[-1]
-        new = re.sub(
-            rb"<Relationship\b[^>]*Target=\"[^\"]*" + re.escape(target.encode()) + rb"\"[^>]*/>",
-            b"",
-            data,
+        if kind == "worksheet":
+            hit = _scan_sheet_stream(data, approved, secrets, note)
+        else:
+            hit = _scan_part(data, kind, secrets, approved)
+        if hit is not None and kind == "lite":
+            hit = _lite_hit(data, secrets)
+        if hit is not None:
+            found.append(f"{hit.written!r} (the value of {hit.source}) in {name}")
+    return found
+
+
+def _lite_hit(data: bytes, secrets: Secrets) -> Hit | None:
+    """A removed value in xlwings Lite code that xlcomp did not write itself (the code
+    xlcomp generates is public: a docstring's "$363.5K" is not the user's floor)."""
+    from xlcomp.lite_codegen import generate_lite_code
+
+    ours = "\n".join(generate_lite_code().values())
+    for text, human in _texts_of(data):
+        for hit in secrets.hits(text, human=human):
+            if hit.written not in ours:
+                return hit
+    return None
+
+
+def _texts_of(data: bytes) -> Iterable[tuple[str, bool]]:
+    from xlcomp.ooxml.scan import part_texts
+
+    return part_texts(data)
+
+
+def _scan_part(data: bytes, kind: str, secrets: Secrets, approved: Secrets) -> Hit | None:
+    root = parse_any(data)
+    if root is None:
+        text = decode_part(data)
+        from html import unescape
+
+        for candidate in (re.sub(r"<[^>]*>", " ", text), re.sub(r"<[^>]*>", "", text)):
+            hits = secrets.hits(unescape(candidate), human=True)
+            if hits:
+                return hits[0]
+        return None
+    for place in iter_places(root):
+        local = place.element.tag.rsplit("}", 1)[-1] if isinstance(place.element.tag, str) else ""
+        judge = approved if local == "v" and kind == "chart" else secrets
+        if kind == "sharedStrings" and place.attribute == "*" and approved.is_word(place.text):
+            continue
+        if kind == "sharedStrings" and local == "t" and approved.is_word(place.text):
+            continue
+        hits = judge.hits(place.text, human=place.human)
+        if hits:
+            return hits[0]
+    return None
+
+
+def _scan_sheet_stream(
+    data: bytes, approved: Secrets, secrets: Secrets, note: str | None = None
+) -> Hit | None:
+    """Scan a worksheet in bounded memory: cell values (``<v>``) were judged cell by cell,
+    everything else (formulas, inline strings, headers, validations) is read here."""
+    import io
+
+    context = etree.iterparse(
+        io.BytesIO(data),
+        events=("end",),
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        huge_tree=False,
+    )
+    try:
+        for _, el in context:
+            if not isinstance(el.tag, str):
+                continue
+            local = el.tag.rsplit("}", 1)[-1]
+            if local == "v":
+                continue
+            if local in ("c", "row"):
+                if local == "row":
+                    el.clear(keep_tail=False)
+                    while el.getprevious() is not None:
+                        del el.getparent()[0]
+                continue
+            if note is not None and local in ("t", "is") and "".join(el.itertext()) == note:
+                continue  # share's own note: counts, ranges and the date, nothing private
+            for place in _own_places(el):
+                judge = approved if local in ("t", "is") else secrets
+                hits = judge.hits(place[0], human=place[1])
+                if hits:
+                    return hits[0]
+    except etree.XMLSyntaxError:
+        return _scan_part(data, "worksheet", secrets, approved)
+    return None
+
+
+def _own_places(el: Any) -> Iterable[tuple[str, bool]]:
+    """The texts of one element itself (not its children): attributes, text, tail."""
+    from xlcomp.ooxml.scan import (
+        LAYOUT_ATTRIBUTES,
+        LAYOUT_ELEMENTS,
+        TEXT_CONTAINERS,
+        is_schema_name,
+    )
+
+    layout = el.tag.rsplit("}", 1)[-1] in LAYOUT_ELEMENTS
+    for name, value in el.attrib.items():
+        local = name.rsplit("}", 1)[-1]
+        skip = local in LAYOUT_ATTRIBUTES or (layout and local == "val")
+        if value and not skip and not is_schema_name(value):
+            yield value, False
+    if el.text and el.text.strip():
+        yield el.text, el.tag.endswith("}t")
+    if el.tail and el.tail.strip():
+        yield el.tail, True
+    if el.tag.rsplit("}", 1)[-1] in TEXT_CONTAINERS and len(el):
+        yield "".join(el.itertext()), True
+
+
+# --- share ------------------------------------------------------------------------------------
+
+
+def share_workbook(
+    src: str | Path,
+    out: str | Path,
+    *,
+    keep_private: bool = False,
+    strict: bool = False,
+    now: dt.datetime | None = None,
+    note: bool = True,
+) -> ShareReport:
+    """Write to ``out`` a copy of ``src`` that is safe to send (see the module's doc).
+
+    ``strict=True`` refuses a coincidence (a kept cell equal to a removed value) instead
+    of warning. ``note=False`` leaves the Guide sheet alone (for pictures of the
+    workbook). A macro workbook (``.xlsm``) is written as ``.xlsx``: ``report.path`` says
+    where. Raises :class:`ShareRefusedError` (a :class:`WorkbookError`) with one line
+    naming the part or cell when the copy cannot be made safe; nothing is written then.
+    """
+    src, out = Path(src), Path(out)
+    when = (now or dt.datetime.now(dt.UTC)).strftime("%Y-%m-%d %H:%M UTC")
+    pkg = open_workbook(src)
+    try:
+        refresh = recalculate(pkg)
+    except WorkbookError as exc:
+        if str(src) in str(exc):
+            raise
+        raise type(exc)(f"{src}: {exc}") from None
+    store_values(refresh)
+    pkg.path = out
+    book = read_book(pkg)  # the parts now hold the recalculated values
+    graph = refresh.graph  # cells by position: still true of the book as re-read
+    report = ShareReport(path=out, refresh_failures=list(refresh.failures))
+    report.errors = error_cells(refresh.book, refresh.results)
+    formulas = _formula_cells(book)
+    masters = _masters(book)
+    if keep_private:
+        found = analyse(pkg, graph, book=book)
+        report.kept_private = True
+        _fill_counts(report, book, found, formulas)
+        freeze = found.ours
+        report.frozen = len({k for k in freeze if k in formulas})
+        _rewrite_sheets(pkg, book, set(), freeze, masters)
+        text = (
+            f"Copy made by xlcomp share --keep-private on {when}: private cells kept; "
+            "results of xlcomp functions are stored as values."
         )
-        if new != data:
-            pkg.parts[name] = new
-    ct = pkg.parts.get("[Content_Types].xml")
-    if ct is not None:
-        pkg.parts["[Content_Types].xml"] = re.sub(
-            rb"<Override\b[^>]*PartName=\"/" + re.escape(part.encode()) + rb"\"[^>]*/>", b"", ct
+        if note:
+            where = _add_note(pkg, read_book(pkg), text)
+            report.note = f"{where}: {text}" if where else text
+        write_package(pkg, out)
+        return report
+    try:
+        return _share(pkg, book, graph, src, out, report, formulas, masters, when, note, strict)
+    except UnremovableError as exc:
+        raise ShareRefusedError(f"{src}: refusing to write {out}: {exc}") from None
+
+
+def _masters(book: Book) -> dict[tuple[int, int], str]:
+    masters: dict[tuple[int, int], str] = {}
+    for sh in book.sheets:
+        for cell in sh.cells.values():
+            if cell.ftype == "shared" and cell.formula and cell.si is not None:
+                masters[(sh.index, cell.si)] = cell.formula
+    return masters
+
+
+def _fill_counts(report: ShareReport, book: Book, found: Analysis, formulas: set[CellKey]) -> None:
+    inputs = found.private - formulas
+    computed = (found.private | found.derived) - inputs
+    report.private = [_label(book, k) for k in sorted(inputs)]
+    report.derived = [_label(book, k) for k in sorted(computed)]
+
+
+def _public_copies(
+    book: Book, found: Analysis, empty: set[CellKey], formulas: set[CellKey]
+) -> set[CellKey]:
+    """Emptied formula cells whose value is a copy of a kept cell they read (directly or
+    through other formulas): ``Compare!B16`` showing the public offer's equity. Their
+    value is public already; it is not looked for in the copy."""
+    kept_by_value: dict[Any, list[CellKey]] = {}
+    for sheet in book.sheets:
+        for (r, c), cell in sheet.cells.items():
+            key = (sheet.index, r, c)
+            v = cell.value
+            if key in empty or isinstance(v, bool) or v is EMPTY or v is None:
+                continue
+            if isinstance(v, int | float | str):
+                kept_by_value.setdefault(v, []).append(key)
+    copies: set[CellKey] = set()
+    for key, v in found.values.items():
+        if key not in formulas or isinstance(v, bool) or v not in kept_by_value:
+            continue
+        candidates = kept_by_value[v]
+        if any(k in formulas for k in candidates):
+            copies.add(key)  # the open copy computes the same value from public cells
+            continue
+        seen: set[tuple[int, int, int, int, int]] = set()
+        todo = list(found.precedents.get(key, ()))
+        while todo and len(seen) < 10_000:
+            box = todo.pop()
+            if box in seen:
+                continue
+            seen.add(box)
+            s, r1, c1, r2, c2 = box
+            if any(k[0] == s and r1 <= k[1] <= r2 and c1 <= k[2] <= c2 for k in candidates):
+                copies.add(key)
+                break
+            for other, boxes in found.precedents.items():
+                if other[0] == s and r1 <= other[1] <= r2 and c1 <= other[2] <= c2:
+                    todo.extend(boxes)
+    return copies
+
+
+def _secret_values(
+    book: Book,
+    found: Analysis,
+    constants: dict[str, Any],
+    extra: dict[CellKey, Any],
+    copies: set[CellKey],
+    formulas: set[CellKey],
+) -> dict[str, Any]:
+    """Removed values by where they came from: private inputs (any value), derived cells
+    (numbers of three digits or more, and texts that are sentences), private constants."""
+    values: dict[str, Any] = dict(constants)
+    for key, v in {**found.values, **extra}.items():
+        if key in copies:
+            continue
+        if (key in found.private and key not in formulas) or key in extra:
+            values[_label(book, key)] = v
+        elif isinstance(v, int | float) and not isinstance(v, bool):
+            if significant_digits(float(v)) >= 3:
+                values[_label(book, key)] = v
+        elif isinstance(v, str) and len(v.split()) >= 4:
+            values[_label(book, key)] = v
+    return values
+
+
+def _share(
+    pkg: Package,
+    book: Book,
+    graph: DependencyGraph,
+    src: Path,
+    out: Path,
+    report: ShareReport,
+    formulas: set[CellKey],
+    masters: dict[tuple[int, int], str],
+    when: str,
+    note: bool,
+    strict: bool,
+) -> ShareReport:
+    refuse = f"{src}: refusing to write {out}"
+    parts = classify(pkg)
+    for name, kind in parts.kept.items():
+        if kind == "image":
+            cleaned = clean_image(pkg.parts[name])
+            if cleaned is None:
+                parts.dropped[name] = "picture that is not a plain PNG, JPEG or GIF"
+            elif cleaned != pkg.parts[name]:
+                pkg.parts[name] = cleaned
+    for name in parts.dropped:
+        parts.kept.pop(name, None)
+    if book.workbook_part in parts.dropped:
+        raise ShareRefusedError(
+            f"{refuse}: the workbook part {book.workbook_part} is not one xlcomp reads"
         )
+    for name, kind in parts.kept.items():
+        if kind not in ("image", "lite") and xml_encoding(pkg.parts[name]) != "utf-8":
+            root = parse_any(pkg.parts[name])
+            if root is None:
+                raise ShareRefusedError(f"{refuse}: {name} is not well-formed XML")
+            pkg.parts[name] = _serialise(root, pkg.parts[name])  # UTF-16 -> UTF-8
+    pivots = [n for n, why in parts.dropped.items() if why.startswith("pivot table")]
+    pivot_cells = _pivot_outputs(pkg, book, pivots)
+
+    # Private cells, their closure, and cells quoting a removed value, to a fixed point.
+    # A removed value that a kept cell merely equals (a coincidence) is public already:
+    # it is warned about, not looked for in text.
+    constants = private_constants(book)
+    extra: set[CellKey] = set()
+    for _ in range(4):
+        found = analyse(pkg, graph, book=book, extra=extra)
+        empty = found.private | found.derived | pivot_cells
+        pivot_values = {
+            k: v for k, v in _cell_values(book, pivot_cells).items() if k not in found.values
+        }
+        copies = _public_copies(book, found, empty, formulas)
+        removed = _secret_values(book, found, constants, pivot_values, copies, formulas)
+        secrets = Secrets(removed)
+        by_source: dict[str, list[CellKey]] = {}
+        for key, source in _coincidences(book, secrets, empty):
+            by_source.setdefault(source, []).append(key)
+        public = {_value_key(removed[src]) for src in by_source}
+        approved = Secrets({k: v for k, v in removed.items() if _value_key(v) not in public})
+        quoting = _quoting_cells(book, secrets, empty, masters, approved)
+        if not quoting.keys() - extra:
+            break
+        extra |= quoting.keys()
+    _fill_counts(report, book, found, formulas)
+    names = {sheet.index: sheet.name for sheet in book.sheets}
+    emptied = {(names.get(s), cell_name(r, c)) for s, r, c in empty}
+    report.errors = [e for e in report.errors if (e.sheet, e.cell) not in emptied]
+    freeze = found.ours - empty
+    report.frozen = len({k for k in freeze if k in formulas})
+    if any(why == "external-link cache" for why in parts.dropped.values()):
+        # Formulas reading another workbook lose the link's cache with it: keep their
+        # values (what Excel showed), not a formula pointing at a dropped part.
+        freeze |= _external_formula_cells(book, masters) - empty
+
+    for source, keys in by_source.items():
+        v = removed[source]
+        shown = ", ".join(_label(book, k) for k in keys[:4])
+        more = f" (+{len(keys) - 4} more)" if len(keys) > 4 else ""
+        message = (
+            f"{source} was removed but its value {_show(v)} is also in {shown}{more}, kept: "
+            "no formula path to a private cell (mark it private if it should go)"
+        )
+        if strict:
+            raise ShareRefusedError(f"{refuse}: {message}")
+        report.warnings.append(message)
+    secrets = approved
+
+    # Cells.
+    dropped_ss = _rewrite_sheets(pkg, book, empty, freeze, masters)
+
+    # Parts: external links quoting a value go; drop what is not on the allow-list.
+    for name, kind in parts.kept.items():
+        if kind == "rels" and _scrub_external_targets(pkg, name, secrets):
+            report.scrubbed.append(name)
+    report.dropped = dict(parts.dropped)
+    gone_sheets = _drop_parts(pkg, book, parts.dropped, parts.kept)
+    del gone_sheets
+    if _to_xlsx(pkg, book.workbook_part) and out.suffix.lower() == ".xlsm":
+        out = out.with_suffix(".xlsx")
+        report.path = out
+        pkg.path = out
+
+    # Clean every kept part.
+    ss_part = next((n for n, k in parts.kept.items() if k == "sharedStrings"), None)
+    if ss_part and dropped_ss:
+        used: set[int] = set()
+        for sheet in book.sheets:
+            used |= _used_shared_strings(pkg.parts[sheet.part])
+        blank = set(dropped_ss) - used
+        if blank:
+            pkg.parts[ss_part] = _blank_shared_strings(pkg.parts[ss_part], blank)
+            report.scrubbed.append(ss_part)
+    report.scrubbed += _scrub_charts(pkg, book, empty)
+    private_names = {k[5:] for k in constants}
+    _drop_constant_names(pkg, book.workbook_part, private_names)
+    for name, kind in parts.kept.items():
+        if name not in pkg.parts or kind in ("rels", "content-types", "image", "lite"):
+            continue
+        if _clean_part(pkg, name, kind, secrets, approved) and name not in report.scrubbed:
+            report.scrubbed.append(name)
+
+    # The note.
+    inputs = [k for k in found.private if k not in formulas]
+    computed = (found.private | found.derived) - set(inputs)
+    reasons: dict[str, list[str]] = {}
+    for part, why in sorted(parts.dropped.items()):
+        reasons.setdefault(why, []).append(part)
+    dropped_text = "; ".join(f"{why}: {', '.join(names)}" for why, names in reasons.items())
+    text = (
+        f"Shared copy made by xlcomp share on {when}: removed {len(inputs)} private "
+        f"inputs ({_ranges(set(inputs), book) or 'none'}) and {len(computed)} cells computed "
+        f"from them ({_ranges(computed, book) or 'none'}); results of xlcomp functions "
+        "are stored as values."
+    )
+    if pivot_cells:
+        text += f" Pivot table output emptied ({_ranges(pivot_cells, book)})."
+    if dropped_text:
+        text += f" Parts left out (xlcomp shares only parts it reads): {dropped_text}."
+    if note:
+        where = _add_note(pkg, read_book(pkg), text)
+        report.note = f"{where}: {text}" if where else text
+
+    leaks = _final_scan(pkg, parts.kept, secrets, approved, note=text if note else None)
+    if leaks:
+        raise ShareRefusedError(
+            f"{refuse}: a private value would still be in the copy: {leaks[0]}"
+            + (f" (+{len(leaks) - 1} more)" if len(leaks) > 1 else "")
+        )
+    write_package(pkg, out)
+    return report
+
+
+def _show(v: Any) -> str:
+    """A value as the warning shows it: ``387,654``, ``0.15``, ``'Acme'``."""
+    if isinstance(v, int | float) and not isinstance(v, bool):
+        return f"{v:,.12g}"
+    return repr(v)
+
+
+_EXTERNAL_REF = re.compile(r"\[\d+\]")
+
+
+def _external_formula_cells(book: Book, masters: dict[tuple[int, int], str]) -> set[CellKey]:
+    """Formula cells whose formula reads another workbook (``[1]Rates!B2``)."""
+    out: set[CellKey] = set()
+    for sheet in book.sheets:
+        for (r, c), cell in sheet.cells.items():
+            text = cell.formula or (
+                masters.get((sheet.index, cell.si)) if cell.si is not None else None
+            )
+            if text and _EXTERNAL_REF.search(_STRING_LIT.sub("", text)):
+                out.add((sheet.index, r, c))
+    return out
+
+
+def _value_key(v: Any) -> Any:
+    """A removed value as coincidences compare it: numbers as floats, text folded."""
+    if isinstance(v, str):
+        return " ".join(v.split()).casefold()
+    if isinstance(v, int | float) and not isinstance(v, bool):
+        return float(v)
+    return v
+
+
+def _scrub_external_targets(pkg: Package, name: str, secrets: Secrets) -> bool:
+    """Remove external relationships (hyperlinks, linked files) whose target quotes a
+    removed value; the elements that used them go as dangling references."""
+    root = parse_any(pkg.parts[name])
+    if root is None:
+        return False
+    changed = False
+    for rel in list(root):
+        target = rel.get("Target", "")
+        if rel.get("TargetMode") == "External" and secrets.hits(target, human=True):
+            root.remove(rel)
+            changed = True
+    if changed:
+        pkg.parts[name] = _serialise(root, pkg.parts[name])
+    return changed
+
+
+def _cell_values(book: Book, cells: set[CellKey]) -> dict[CellKey, Any]:
+    out: dict[CellKey, Any] = {}
+    for sheet in book.sheets:
+        for (r, c), cell in sheet.cells.items():
+            if (sheet.index, r, c) in cells and cell.value is not EMPTY:
+                out[(sheet.index, r, c)] = cell.value
+    return out
+
+
+def _drop_constant_names(pkg: Package, wb_part: str, names: set[str]) -> None:
+    """Remove the private defined names that hold a constant (their value is private)."""
+    if not names:
+        return
+    root = parse_part(pkg.parts[wb_part], part=wb_part, source=pkg.path)
+    changed = False
+    wanted = {n.upper() for n in names}
+    for dn in list(root.iter(f"{{{NS_MAIN}}}definedName")):
+        if dn.get("name", "").upper() in wanted:
+            parent = dn.getparent()
+            parent.remove(dn)
+            if len(parent) == 0:
+                parent.getparent().remove(parent)
+            changed = True
+    if changed:
+        pkg.parts[wb_part] = _serialise(root, pkg.parts[wb_part])
+
+
+def _clean_part(pkg: Package, name: str, kind: str, secrets: Secrets, approved: Secrets) -> bool:
+    """Remove every removed value from one kept part; whether it changed."""
+    data = pkg.parts[name]
+    if kind == "worksheet":
+        # Cells were judged one by one; look at the rest of the sheet only when its text
+        # outside <sheetData> holds a removed value.
+        start = data.find(b"sheetData")
+        end = data.rfind(b"sheetData")
+        outside = decode_part(data[: max(start, 0)] + data[end:])
+        stripped = re.sub(r"<[^>]*?\s(?:r|ref|sqref|s|spans)=\"[^\"]*\"", "<", outside)
+        if not secrets.hits(re.sub(r"<[^>]*>", " ", stripped), human=True) and not _attr_hit(
+            outside, secrets
+        ):
+            return False
+    if kind == "sharedStrings":
+        return _clean_shared_strings(pkg, name, secrets, approved)
+    root = parse_any(data)
+    if root is None:
+        if secrets.hits(decode_part(data), human=True):
+            raise UnremovableError(f"{name}: a private value is in a part that is not XML")
+        return False
+    skip = []
+    if kind == "worksheet":
+        sd = root.find(f"{{{NS_MAIN}}}sheetData")
+        if sd is not None:
+            skip.append(sd)
+    judge = secrets
+    if kind == "chart":
+        judge = approved
+    removed = scrub_tree(root, kind, name, judge, skip=skip)
+    if not removed:
+        return False
+    pkg.parts[name] = _serialise(root, data)
+    return True
+
+
+def _attr_hit(text: str, secrets: Secrets) -> bool:
+    from xlcomp.ooxml.scan import LAYOUT_ATTRIBUTES
+
+    for m in re.finditer(r"([\w:]+)=\"([^\"]*)\"", text):
+        if m.group(1).rsplit(":", 1)[-1] in LAYOUT_ATTRIBUTES:
+            continue
+        if secrets.hits(m.group(2), human=False):
+            return True
+    return False
+
+
+def _clean_shared_strings(pkg: Package, name: str, secrets: Secrets, approved: Secrets) -> bool:
+    """Blank every shared string quoting a removed value (a string equal as a whole to a
+    removed text some kept cell holds is a coincidence and stays)."""
+    root = parse_any(pkg.parts[name])
+    if root is None:
+        raise UnremovableError(f"{name}: the shared strings are not XML")
+    changed = False
+    for si in root.iter(f"{{{NS_MAIN}}}si"):
+        text = "".join(
+            t.text or ""
+            for t in si.iter(f"{{{NS_MAIN}}}t")
+            if t.getparent().tag != f"{{{NS_MAIN}}}rPh"
+        )
+        if approved.is_word(text) is not None and secrets.is_word(text) is not None:
+            continue
+        hit = secrets.hits(text, human=True)
+        if not hit:
+            for place in iter_places(si):
+                if secrets.hits(place.text, human=place.human):
+                    hit = [Hit("?", place.text)]
+                    break
+        if hit:
+            for child in list(si):
+                si.remove(child)
+            si.text = None
+            etree.SubElement(si, f"{{{NS_MAIN}}}t")
+            changed = True
+    if changed:
+        pkg.parts[name] = _serialise(root, pkg.parts[name])
+    return changed
+
+
+def _rewrite_sheets(
+    pkg: Package,
+    book: Book,
+    empty: set[CellKey],
+    freeze: set[CellKey],
+    masters: dict[tuple[int, int], str],
+) -> list[int]:
+    """Empty and freeze cells in every sheet; a shared-formula child whose master is
+    emptied or frozen is frozen too (it keeps its value), so no child is left without its
+    master. Returns the shared-string indices of emptied cells."""
+    dropped: list[int] = []
+    for sheet in book.sheets:
+        e = {(r, c) for s, r, c in empty if s == sheet.index}
+        f = {(r, c) for s, r, c in freeze if s == sheet.index}
+        if not e and not f:
+            continue
+        gone_si = {
+            cell.si
+            for (r, c), cell in sheet.cells.items()
+            if cell.formula and cell.ftype == "shared" and cell.si is not None and (r, c) in e | f
+        }
+        for (r, c), cell in sheet.cells.items():
+            if (
+                cell.ftype == "shared"
+                and cell.si in gone_si
+                and not cell.formula
+                and (r, c) not in e
+            ):
+                f.add((r, c))
+        xml, lost = _rewrite_sheet(sheet, e, f)
+        pkg.parts[sheet.part] = xml
+        dropped.extend(lost)
+    del masters
+    return dropped
+
+
+# --- helpers ----------------------------------------------------------------------------
 
 
 def _chart_ref_rects(
@@ -389,7 +1254,11 @@ def _scrub_charts(pkg: Package, book: Book, removed: set[CellKey]) -> list[str]:
     """Drop cached points of chart series that read an emptied cell."""
     index = {n.upper(): i for i, n in enumerate(book.sheet_names)}
     touched = []
-    for name in [n for n in pkg.parts if n.startswith("xl/charts/") and n.endswith(".xml")]:
+    from xlcomp.ooxml import content_type_of, content_types
+
+    types = content_types(pkg)  # charts by content type, wherever they sit
+    charts = [n for n in pkg.parts if content_type_of(n, types).endswith("drawingml.chart+xml")]
+    for name in charts:
         data = pkg.parts[name].decode("utf-8")
 
         def sub(m: re.Match[str]) -> str:
@@ -411,7 +1280,61 @@ def _scrub_charts(pkg: Package, book: Book, removed: set[CellKey]) -> list[str]:
     return touched
 
 
+def _note_in_reserved_cell(pkg: Package, book: Book, note: str) -> str | None:
+    """The note written into the cell the name ``share_note`` points to, if any.
+
+    The template keeps one on its Guide sheet (wrapped, merged across the page, inside
+    the print area), holding a placeholder the note replaces.
+    """
+    from xml.sax.saxutils import escape
+
+    name = next((n for n in book.names if n.name.casefold() == "share_note"), None)
+    if name is None or "!" not in name.text:
+        return None
+    sheet_name, _, ref = name.text.rpartition("!")
+    sheet_name = sheet_name.strip("'").replace("''", "'")
+    ref = ref.replace("$", "")
+    sheet = next((s for s in book.sheets if s.name == sheet_name), None)
+    if sheet is None or not re.fullmatch(r"[A-Z]{1,3}[0-9]+", ref):
+        return None
+    p = sheet.prefix
+    xml = pkg.parts[sheet.part]
+    # the cell, whatever it holds (the template's placeholder): <c r="A66" s="3"/>,
+    # <c r="A66" s="3" t="s"><v>7</v></c>; its style is kept
+    empty = re.compile(
+        rb'<%sc r="%s"([^>]*?)\s*(?:/>|>.*?</%sc>)' % (re.escape(p), ref.encode(), re.escape(p)),
+        re.S,
+    )
+    text = escape(note).encode("utf-8")
+
+    def filled(m: re.Match[bytes]) -> bytes:
+        style = re.search(rb'\ss="[0-9]+"', m.group(1))
+        return (
+            b'<%sc r="%s"%s t="inlineStr"><%sis><%st xml:space="preserve">%s</%st></%sis></%sc>'
+            % (
+                p,
+                ref.encode(),
+                style.group(0) if style else b"",
+                p,
+                p,
+                text,
+                p,
+                p,
+                p,
+            )
+        )
+
+    new, count = empty.subn(filled, xml, count=1)
+    if count == 0:
+        return None
+    pkg.parts[sheet.part] = new
+    return f"{sheet.name}!{ref}"
+
+
 def _add_note(pkg: Package, book: Book, note: str) -> str | None:
+    reserved = _note_in_reserved_cell(pkg, book, note)
+    if reserved is not None:
+        return reserved
     sheet = next((s for s in book.sheets if s.name.casefold() == NOTE_SHEET.casefold()), None)
     if sheet is None:
         sheet = book.sheets[0] if book.sheets else None
@@ -472,95 +1395,6 @@ def _ranges(cells: set[CellKey], book: Book) -> str:
     return "; ".join(parts)
 
 
-def share_workbook(
-    src: str | Path,
-    out: str | Path,
-    *,
-    keep_private: bool = False,
-    now: dt.datetime | None = None,
-    note: bool = True,
-) -> ShareReport:
-    """Write to ``out`` a copy of ``src`` that is safe to send (see the module's doc).
-
-    ``note=False`` leaves the Guide sheet alone (for pictures of the workbook).
-    """
-    src, out = Path(src), Path(out)
-    when = (now or dt.datetime.now(dt.UTC)).strftime("%Y-%m-%d %H:%M UTC")
-    pkg = open_workbook(src)
-    refresh = recalculate(pkg)
-    store_values(refresh)
-    pkg.path = out
-    book = read_book(pkg)  # the parts now hold the recalculated values
-    found = analyse(pkg, refresh.graph)
-    report = ShareReport(path=out, refresh_failures=list(refresh.failures))
-    empty = set() if keep_private else found.private | found.derived
-    freeze = found.ours - empty
-    report.frozen = len({k for k in freeze if k in _formula_cells(book)})
-    formulas = _formula_cells(book)
-    inputs = found.private - formulas
-    computed = (found.private | found.derived) - inputs
-    report.private = [_label(book, k) for k in sorted(inputs)]
-    report.derived = [_label(book, k) for k in sorted(computed)]
-
-    dropped: list[int] = []
-    for sheet in book.sheets:
-        e = {(r, c) for s, r, c in empty if s == sheet.index}
-        f = {(r, c) for s, r, c in freeze if s == sheet.index}
-        if not e and not f:
-            continue
-        xml, gone = _rewrite_sheet(sheet, e, f)
-        pkg.parts[sheet.part] = xml
-        dropped.extend(gone)
-
-    if not keep_private:
-        _scrub(pkg, book, found, empty, dropped, report)
-        text = (
-            f"Shared copy made by xlcomp share on {when}: removed {len(inputs)} private "
-            f"inputs ({_ranges(inputs, book) or 'none'}) and {len(computed)} cells computed "
-            f"from them ({_ranges(computed, book) or 'none'}); results of xlcomp functions "
-            "are stored as values."
-        )
-    else:
-        text = (
-            f"Copy made by xlcomp share --keep-private on {when}: private cells kept; "
-            "results of xlcomp functions are stored as values."
-        )
-    if note:
-        where = _add_note(pkg, read_book(pkg), text)
-        report.note = f"{where}: {text}" if where else text
-
-    if not keep_private:
-        # A computed value equal to a value the copy keeps in the open (a split at the
-        # band max) reveals nothing; a private input found anywhere stops the copy.
-        kept: dict[Any, str] = {}
-        for sheet in book.sheets:
-            for (r, c), cell in sheet.cells.items():
-                v = cell.value
-                if (sheet.index, r, c) in empty or isinstance(v, bool):
-                    continue
-                if isinstance(v, (int, float, str)):
-                    kept.setdefault(v, _label(book, (sheet.index, r, c)))
-        values = {
-            _label(book, k): v
-            for k, v in found.values.items()
-            if k in empty and (k not in formulas or v not in kept)
-        }
-        for label, v in values.items():
-            if v in kept and leak_forms(v, rounded=False):
-                raise WorkbookError(
-                    f"{src}: refusing to write {out}: the private value of {label} is also in "
-                    f"{kept[v]}, which is not marked private; mark it private too or change it"
-                )
-        leaks = find_leaks(pkg, values)
-        if leaks:
-            raise WorkbookError(
-                f"{src}: refusing to write {out}: a private value would still be in the "
-                f"copy: {leaks[0]}" + (f" (+{len(leaks) - 1} more)" if len(leaks) > 1 else "")
-            )
-    write_package(pkg, out)
-    return report
-
-
 def _formula_cells(book: Book) -> set[CellKey]:
     """Every cell a formula fills: formula cells and the ranges of array formulas."""
     out: set[CellKey] = set()
@@ -573,57 +1407,3 @@ def _formula_cells(book: Book) -> set[CellKey]:
             else:
                 out.add((sheet.index, r, c))
     return out
-
-
-def _scrub(
-    pkg: Package,
-    book: Book,
-    found: Analysis,
-    empty: set[CellKey],
-    dropped: list[int],
-    report: ShareReport,
-) -> None:
-    # Shared strings no remaining cell uses.
-    ss_part = next((n for n in pkg.parts if n.endswith("sharedStrings.xml")), None)
-    if ss_part and dropped:
-        used: set[int] = set()
-        for sheet in book.sheets:
-            used |= _used_shared_strings(pkg.parts[sheet.part])
-        blank = set(dropped) - used
-        if blank:
-            pkg.parts[ss_part] = _blank_shared_strings(pkg.parts[ss_part], blank)
-            report.scrubbed.append(ss_part)
-    # Chart caches of emptied cells.
-    report.scrubbed += _scrub_charts(pkg, book, empty)
-    # calcChain lists formula cells that no longer exist.
-    for name in [n for n in pkg.parts if n.endswith("calcChain.xml")]:
-        _remove_part(pkg, name)
-        report.scrubbed.append(name)
-    # Comments, document properties and defined names quoting a private value.
-    patterns = [
-        _pattern(form) for k, v in found.values.items() if k in empty for form in leak_forms(v)
-    ]
-    if not patterns:
-        return
-    for name in list(pkg.parts):
-        if not (
-            re.match(r"xl/(comments[^/]*|comments/.*|threadedComments/.*)\.xml$", name)
-            or name.startswith("docProps/")
-        ):
-            continue
-        new = _scrub_text_elements(pkg.parts[name], patterns, "[removed by xlcomp share]")
-        if new != pkg.parts[name]:
-            pkg.parts[name] = new
-            report.scrubbed.append(name)
-    wb_part = book.workbook_part
-    data = pkg.parts[wb_part].decode("utf-8")
-
-    def drop_name(m: re.Match[str]) -> str:
-        return "" if any(p.search(m.group(2)) for p in patterns) else m.group(0)
-
-    new_wb = re.sub(
-        r"(<(?:\w+:)?definedName\b[^>]*>)(.*?)</(?:\w+:)?definedName>", drop_name, data, flags=re.S
-    )
-    if new_wb != data:
-        pkg.parts[wb_part] = new_wb.encode("utf-8")
-        report.scrubbed.append(wb_part)

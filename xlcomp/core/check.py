@@ -1,7 +1,8 @@
 """CHECKBANDS: every problem of a bands table, at once.
 
-Reported: what reading the table found (missing columns, empty keys, non-numbers), a
-min above its max, negative values, bonus bands in whole percents (15 for 15 %),
+Reported, in table order: what reading the table found (missing columns, empty keys,
+non-numbers), a min above its max, negative values, bonus bands in whole percents (15 for
+15 %: the advice names only the end that is, ``max 15 ... enter 0.15``),
 duplicate keys (naming both rows), a key missing one of base/equity/bonus, and
 published ``tc`` rows more than ``tolerance`` away from the range derived from the
 components.
@@ -44,7 +45,7 @@ def _describe_gap(gap: float) -> str:
 def check_bands(
     table: BandTable, read_problems: list[Problem] | None = None, tolerance: float = 0.05
 ) -> list[Problem]:
-    """Every problem of ``table``; ``read_problems`` (from reading it) come first."""
+    """Every problem of ``table`` and ``read_problems`` (from reading it), in row order."""
     problems = list(read_problems or [])
     usable: dict[tuple[_KeyWithCompany, str], Band] = {}
     groups: dict[_KeyWithCompany, dict[str, Band]] = {}
@@ -54,23 +55,20 @@ def check_bands(
         if band.min < 0 or band.max < 0:
             problems.append(Problem(f"{where} has a negative value", row=band.row, column="min"))
             ok = False
-        if band.min > band.max:
+        whole = band.component == "bonus" and (band.min > 1 or band.max > 1)
+        if whole:
+            problems.append(_whole_percent(where, band))
+            ok = False
+        # With a whole percent read as a percent, is the band in order? If so, min above
+        # max is only the typo's echo and the advice above is the whole story.
+        low = band.min / 100 if whole and band.min > 1 else band.min
+        high = band.max / 100 if whole and band.max > 1 else band.max
+        if band.min > band.max and low > high:
             problems.append(
                 Problem(
                     f"{where}: min {_money(band.min)} is above max {_money(band.max)}",
                     row=band.row,
                     column="min",
-                )
-            )
-            ok = False
-        if band.component == "bonus" and (band.min > 1 or band.max > 1):
-            problems.append(
-                Problem(
-                    f"{where} is in whole percents ({band.min:g}–{band.max:g}): "
-                    f"enter {band.min / 100:g}–{band.max / 100:g} or "
-                    f"{band.min:g}%–{band.max:g}%",
-                    row=band.row,
-                    column="max" if band.max > 1 else "min",
                 )
             )
             ok = False
@@ -120,6 +118,29 @@ def check_bands(
                     f"from its components ({_money(d_min)}–{_money(d_max)})",
                     row=tc.row,
                     column="min" if abs(g_min) > tolerance else "max",
+                    warning=True,
                 )
             )
+    # In table order: a problem of the table as a whole first, then row by row (stable,
+    # so the problems of one row keep the order they were found in).
+    problems.sort(key=lambda p: -1 if p.row is None else p.row)
     return problems
+
+
+def _whole_percent(where: str, band: Band) -> Problem:
+    """A bonus band typed in whole percents: advice for the end(s) that are, only."""
+    if band.min > 1 and band.max > 1:
+        return Problem(
+            f"{where} is in whole percents ({band.min:g}–{band.max:g}): enter "
+            f"{band.min / 100:g}–{band.max / 100:g} or {band.min:g}%–{band.max:g}%",
+            row=band.row,
+            column="max",
+        )
+    end, value = ("max", band.max) if band.max > 1 else ("min", band.min)
+    return Problem(
+        f"{where} {end} {value:g} is in whole percents: enter {value / 100:g} or {value:g}% "
+        f"(the band would be {band.min / 100 if end == 'min' else band.min:g}–"
+        f"{band.max / 100 if end == 'max' else band.max:g})",
+        row=band.row,
+        column=end,
+    )

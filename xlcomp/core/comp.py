@@ -13,15 +13,42 @@ bonus 15 %):
   0 | 16,000 + 48,000 = 64,000 | 128,000 | 128,000.
 * EQUITYVALUE(40,000 shares, $12 price, $2 strike, 4 years, 30 % discount)
   = 40,000 × 10 / 4 × 0.7 = 70,000 a year.
+* A sign-on may be amounts by year, 50,000 then 25,000: YEARTC(2, 180,000, 400,000, 0,
+  (50,000, 25,000), "5/15/40/40") = 180,000 + 60,000 + 25,000 = 265,000, and TOTALCOMP
+  spreads the sum: 75,000 / 4 = 18,750 a year.
+* Refreshers of 80,000 granted at the end of each year on 25/25/25/25: YEARTC(2, 240,000,
+  320,000, 15 %, 0, refresh=80,000) = 240,000 + 36,000 + 80,000 + 20,000 = 376,000;
+  year 5 = 240,000 + 36,000 + 80,000 (four refreshers' 25 % each) = 356,000.
+* EQUITYEXIT(40,000 options, 100,000,000 fully diluted shares, $10B exit, $2 strike,
+  10 % dilution, 2 rounds) = 0.0004 × 0.81 × 10,000,000,000 − 80,000 = 3,160,000.
+* UNVESTED(400,000, 2024-03-01, 2026-12-01): 33 months of 48 vested, 275,000;
+  unvested 125,000.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import math
+from collections.abc import Sequence
 
 from xlcomp.errors import InputError
 
 DEFAULT_SCHEDULE = "25/25/25/25"
+
+SignOn = float | Sequence[float]
+"""A sign-on: one amount (paid in year 1) or amounts by year (year 1, year 2, …)."""
+
+
+def signon_by_year(signon: SignOn) -> tuple[float, ...]:
+    """A sign-on as amounts by year, each checked not negative: 30000 -> (30000,)."""
+    amounts = (float(signon),) if isinstance(signon, int | float) else tuple(signon)
+    if not amounts:
+        raise InputError("signon", "has no amounts")
+    for i, amount in enumerate(amounts, start=1):
+        if amount < 0:
+            where = "" if len(amounts) == 1 else f" (year {i})"
+            raise InputError("signon", f"{amount:,.6g}{where} must not be negative")
+    return amounts
 
 
 def _non_negative(value: float, arg: str) -> None:
@@ -33,17 +60,24 @@ def total_comp(
     base: float,
     equity: float,
     bonus_pct: float,
-    signon: float = 0.0,
+    signon: SignOn = 0.0,
     signon_years: float = 4.0,
 ) -> float:
-    """base + equity + base × bonus_pct + signon / signon_years."""
+    """base + equity + base × bonus_pct + signon / signon_years.
+
+    A sign-on by year is spread as its sum: (50,000, 25,000) over 4 years adds 18,750.
+    """
     _non_negative(base, "base")
     _non_negative(equity, "equity")
     _non_negative(bonus_pct, "bonus_pct")
-    _non_negative(signon, "signon")
+    if isinstance(signon, float):  # the common case, kept to the same operations as arrays
+        _non_negative(signon, "signon")
+        total = signon
+    else:
+        total = math.fsum(signon_by_year(signon))
     if signon_years <= 0:
         raise InputError("signon_years", f"{signon_years:g} must be above 0")
-    return base + equity + base * bonus_pct + signon / signon_years
+    return base + equity + base * bonus_pct + total / signon_years
 
 
 def parse_schedule(text: str) -> tuple[float, ...]:
@@ -69,22 +103,35 @@ def year_tc(
     base: float,
     equity_grant: float,
     bonus_pct: float,
-    signon: float = 0.0,
+    signon: SignOn = 0.0,
     schedule: str = DEFAULT_SCHEDULE,
+    refresh: float = 0.0,
 ) -> float:
-    """base + base × bonus_pct + equity_grant × schedule[year] (+ signon in year 1).
+    """Total comp in year ``year`` (from 1) of a grant, with refreshers.
 
-    Years after the schedule's last vest have no equity.
+    base + base × bonus_pct + equity_grant × schedule[year] + the year's sign-on (one
+    amount is paid in year 1; amounts by year in their years) + Σ_{k=1..year−1}
+    refresh × schedule[year − k]: a refresher of value ``refresh`` is granted at the end
+    of each year and vests on the same schedule from the next year. Years after the
+    schedule's last vest have none of the first grant (the refreshers go on).
     """
     if year < 1:
         raise InputError("year", f"{year} must be 1 or more (the first year is 1)")
     _non_negative(base, "base")
     _non_negative(equity_grant, "equity_grant")
     _non_negative(bonus_pct, "bonus_pct")
-    _non_negative(signon, "signon")
+    _non_negative(refresh, "refresh")
+    signons = signon_by_year(signon)
     fractions = parse_schedule(schedule)
-    vest = fractions[year - 1] if year <= len(fractions) else 0.0
-    return base + base * bonus_pct + equity_grant * vest + (signon if year == 1 else 0.0)
+
+    def vest(n: int) -> float:
+        return fractions[n - 1] if n <= len(fractions) else 0.0
+
+    # Refreshers granted more than the schedule's length ago have fully vested.
+    recent = range(max(1, year - len(fractions)), year)
+    refreshed = math.fsum(refresh * vest(year - k) for k in recent) if refresh else 0.0
+    signon_now = signons[year - 1] if year <= len(signons) else 0.0
+    return base + base * bonus_pct + equity_grant * vest(year) + signon_now + refreshed
 
 
 def vest_schedule(
@@ -134,3 +181,85 @@ def equity_value(
     if not 0 <= risk_discount <= 1:
         raise InputError("risk_discount", f"{risk_discount:g} must be from 0 to 100%")
     return shares * max(price - strike, 0.0) / vest_years * (1 - risk_discount)
+
+
+def equity_exit(
+    shares: float,
+    fully_diluted_shares: float,
+    exit_valuation: float,
+    strike: float = 0.0,
+    dilution: float = 0.0,
+    rounds: int = 0,
+) -> float:
+    """The whole grant's value at an exit, never below 0.
+
+    shares / fully_diluted_shares × (1 − dilution)^rounds × exit_valuation − shares ×
+    strike: the grant's fraction of the company, diluted by ``rounds`` funding rounds of
+    ``dilution`` each (a rate), times the exit valuation, less the cost of exercising
+    (0 for RSUs). Money in, money out.
+    """
+    _non_negative(shares, "shares")
+    if fully_diluted_shares <= 0:
+        raise InputError("fully_diluted_shares", f"{fully_diluted_shares:,.6g} must be above 0")
+    if shares > fully_diluted_shares:
+        raise InputError(
+            "shares",
+            f"{shares:,.6g} is more than the {fully_diluted_shares:,.6g} fully diluted shares",
+        )
+    _non_negative(exit_valuation, "exit_valuation")
+    _non_negative(strike, "strike")
+    if not 0 <= dilution < 1:
+        raise InputError("dilution", f"{dilution:g} must be from 0 to below 100%")
+    if rounds < 0:
+        raise InputError("rounds", f"{rounds} must not be negative")
+    stake = shares / fully_diluted_shares * (1 - dilution) ** rounds
+    return max(stake * exit_valuation - shares * strike, 0.0)
+
+
+def months_between(start: dt.date, end: dt.date) -> int:
+    """Whole months from ``start`` to ``end`` (a month is complete on the same day of
+    the month): 2024-03-01 -> 2026-12-01 is 33; negative when ``end`` is earlier."""
+    months = (end.year - start.year) * 12 + end.month - start.month
+    if months > 0 and end.day < start.day:
+        months -= 1
+    elif months < 0 and end.day > start.day:
+        months += 1
+    return months
+
+
+def vested_fraction(months: int, schedule: str = DEFAULT_SCHEDULE, cliff_months: int = 12) -> float:
+    """The fraction of a grant vested after ``months`` whole months.
+
+    Vesting is monthly and even within each year of the schedule; nothing vests before
+    the cliff, and at the cliff what would have vested by then vests at once.
+    """
+    fractions = parse_schedule(schedule)
+    total = 12 * len(fractions)
+    if not 0 <= cliff_months <= total:
+        raise InputError(
+            "cliff_months",
+            f"{cliff_months} must be from 0 to {total} (the schedule's length in months)",
+        )
+    if months < max(cliff_months, 1):
+        return 0.0
+    if months >= total:
+        return 1.0
+    years, rest = divmod(months, 12)
+    return math.fsum(fractions[:years]) + fractions[years] * rest / 12
+
+
+def unvested(
+    grant_value: float,
+    start_date: dt.date,
+    as_of: dt.date,
+    schedule: str = DEFAULT_SCHEDULE,
+    cliff_months: int = 12,
+) -> float:
+    """The value of a grant not yet vested on ``as_of``: what leaving forfeits.
+
+    grant_value × (1 − the fraction vested after the whole months from ``start_date``
+    to ``as_of``; see :func:`vested_fraction`). Before the start, all of it.
+    """
+    _non_negative(grant_value, "grant_value")
+    fraction = vested_fraction(months_between(start_date, as_of), schedule, cliff_months)
+    return grant_value * (1 - fraction)

@@ -1,39 +1,65 @@
 """The counter-offer paragraph, with numbers written as a person writes them.
 
 Money reads in thousands: 295,000 -> "$295K", 363,500 -> "$363.5K", 1,250,000 ->
-"$1.25M", 950 -> "$950"; rates as percents: 0.15 -> "15%", 0.125 -> "12.5%".
+"$1.25M", 950 -> "$950"; rates as percents: 0.15 -> "15%", 0.125 -> "12.5%". Every
+rounding is half up on the decimal digits a person sees: 316,450 -> "$316.5K" (binary
+floating point holds 316.45 as 316.4499…, which Python's own formatting rounds down).
 
 For the guide's numbers (competing 295,000; base 240,000, equity 80,000, bonus 15 %;
 floor 275,000) the total quoted is TOTALCOMP = 356,000, written "$356K" — not the
-guide's "approximately $310K", which does not add up.
+guide's "approximately $310K", which does not add up. With the built-in scenario's
+counter split (245,000 / 85,000 / 15 % / 29,000 sign-on) the total is 366,750 +
+29,000 / 4 = 374,000, "$374K a year (sign-on spread over four years)"; with the
+Seattle persona's (228,000 / 80,000 / 14.5 % / 25,000) it is 261,060 + 80,000 + 6,250
+= 347,310, "$347.3K".
 """
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Context, Decimal
+
 from xlcomp.core.comp import total_comp
 
+# Enough digits for any float written out in full (1e308 has 309), so rounding is exact.
+_CONTEXT = Context(prec=400, rounding=ROUND_HALF_UP)
 
-def _trim(number: float, decimals: int) -> str:
-    text = f"{number:,.{decimals}f}"
+
+def _decimal(number: float) -> Decimal:
+    """The number as the shortest decimal that reads back as it (316450.0, not 316449.99…)."""
+    return Decimal(repr(float(number)))
+
+
+def _trim(number: Decimal, decimals: int) -> str:
+    """``number`` rounded half up to ``decimals`` places, grouped, trailing zeros dropped."""
+    rounded = _half_up(number, decimals)
+    text = f"{rounded:,.{decimals}f}"
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return text
 
 
+def _half_up(number: Decimal, decimals: int) -> Decimal:
+    return number.quantize(Decimal(1).scaleb(-decimals), context=_CONTEXT)
+
+
 def format_money(amount: float, symbol: str = "$") -> str:
-    """An amount as a person writes it: $295K, $363.5K, $1.25M, $950."""
-    sign = "-" if amount < 0 else ""
-    a = abs(amount)
-    if round(a) >= 999_950:
-        return f"{sign}{symbol}{_trim(a / 1e6, 2)}M"
-    if round(a) >= 1000:
-        return f"{sign}{symbol}{_trim(a / 1e3, 1)}K"
-    return f"{sign}{symbol}{_trim(a, 0)}"
+    """An amount as a person writes it: $295K, $363.5K, $1.25M, $950.
+
+    Whole dollars below $1,000, tenths of a thousand up to $1M, hundredths of a million
+    above; each rounded half up ($316,450 -> $316.5K, $999,950 -> $1M, $999.50 -> $1K).
+    """
+    d = abs(_decimal(amount))
+    sign = "-" if amount < 0 and _half_up(d, 0) > 0 else ""
+    if _half_up(d.scaleb(-3), 1) >= 1000:
+        return f"{sign}{symbol}{_trim(d.scaleb(-6), 2)}M"
+    if _half_up(d, 0) >= 1000:
+        return f"{sign}{symbol}{_trim(d.scaleb(-3), 1)}K"
+    return f"{sign}{symbol}{_trim(d, 0)}"
 
 
 def format_rate(rate: float) -> str:
-    """A fraction as a percent: 0.15 -> 15%, 0.1291 -> 12.91%."""
-    return f"{_trim(rate * 100, 2)}%"
+    """A fraction as a percent to two decimals, half up: 0.15 -> 15%, 0.12345 -> 12.35%."""
+    return f"{_trim(_decimal(rate).scaleb(2), 2)}%"
 
 
 def counter_script(
@@ -45,7 +71,13 @@ def counter_script(
     signon: float = 0.0,
     company: str = "",
 ) -> str:
-    """The counter-offer paragraph, in the spirit of the guide's "Negotiate Up" script."""
+    """The counter-offer paragraph, in the spirit of the guide's "Negotiate Up" script.
+
+    Money arguments are amounts (``signon`` one payment), ``bonus_pct`` a fraction. The
+    total it quotes is TOTALCOMP(base, equity, bonus_pct, signon): the sign-on spread
+    over four years, as every annual TC in xlcomp counts it; a sign-on, when there is
+    one, is named in the ask. ``company`` names the role's company when given.
+    """
     total = total_comp(base, equity, bonus_pct, signon)
     where = f"the role at {company}" if company else "this role"
     ask = (

@@ -8,11 +8,15 @@ for text and ``bool`` for TRUE/FALSE. The rules:
 * rates are fractions: ``0.15``, or text ``"15%"`` (``to_rate("15%") == 0.15``). A bare
   number above 1 is refused with ``15 looks like a whole percent: enter 15% or 0.15``;
 * percentiles are numbers from 0 to 100 (10 = the 10th percentile);
-* text keys are stripped; a number used as a key reads as Excel shows it (5.0 -> ``"5"``).
+* text keys are stripped; a number used as a key reads as Excel shows it (5.0 -> ``"5"``);
+* amounts by year are separated by ``/``: ``"50000/25000"`` -> (50000.0, 25000.0);
+* dates are Excel serial numbers in the 1900 date system (45352 is 2024-03-01), dates
+  or datetimes (as xlwings hands a date cell), or ISO text ``"2024-03-01"``.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 
@@ -127,3 +131,57 @@ def to_text(value: object, arg: str) -> str:
             raise InputError(arg, f"{show(value)} is not text")
         return show(float(value))
     raise InputError(arg, f"{show(value)} is not text")
+
+
+def to_amounts(value: object, arg: str) -> tuple[float, ...]:
+    """Amounts by year: ``"50000/25000"`` -> (50000.0, 25000.0); one number -> (x,)."""
+    if isinstance(value, str) and "/" in value:
+        parts = value.split("/")
+        amounts = []
+        for i, part in enumerate(parts, start=1):
+            if not part.strip():
+                raise InputError(arg, f"{show(value)}: year {i} is empty")
+            try:
+                amounts.append(to_number(part, arg))
+            except InputError:
+                raise InputError(
+                    arg, f"{show(value)}: year {i} ({part.strip()!r}) is not an amount"
+                ) from None
+        return tuple(amounts)
+    return (to_number(value, arg),)
+
+
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+"""Day 0 of Excel's 1900 date system for serials from 61 (1900-03-01) on."""
+_LAST_SERIAL = 2958465  # 9999-12-31
+
+
+def to_date(value: object, arg: str) -> dt.date:
+    """A date: an Excel serial (1900 date system), a date or datetime, or ISO text.
+
+    Excel counts a 29 February 1900 that did not exist (serial 60), so serials 1 to 59
+    are one day later than a plain count from 1899-12-30; 60 is refused. The time of
+    day (the fraction of a serial, or of a datetime) is dropped.
+    """
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            return dt.date.fromisoformat(text[:10])
+        except ValueError:
+            pass
+    try:
+        serial = to_number(value, arg)
+    except InputError:
+        raise InputError(
+            arg, f"{show(value)} is not a date (enter a date, or text like 2024-03-01)"
+        ) from None
+    day = math.floor(serial)
+    if not 1 <= day <= _LAST_SERIAL:
+        raise InputError(arg, f"{show(serial)} is not a date serial from 1 to {_LAST_SERIAL}")
+    if day == 60:
+        raise InputError(arg, "60 is 29 February 1900, a day Excel counts that did not exist")
+    return EXCEL_EPOCH + dt.timedelta(days=day if day > 60 else day + 1)

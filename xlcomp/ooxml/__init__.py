@@ -9,22 +9,51 @@ with :func:`parse` (or :func:`iterparse`); writes go through :func:`write_packag
 
 from xlcomp.ooxml.atomic import atomic_write_bytes, atomic_writer, remove_stale_temps
 from xlcomp.ooxml.limits import DEFAULT_LIMITS, Limits
+from xlcomp.ooxml.opc import (
+    CONTENT_TYPES,
+    NS_MAIN,
+    NS_PKG_REL,
+    NS_REL,
+    ROOT_RELS,
+    Relationship,
+    content_type_of,
+    content_types,
+    decode_part,
+    relationships,
+    rels_part_of,
+    remove_parts,
+)
 from xlcomp.ooxml.package import Package, PartMap, write_package
-from xlcomp.ooxml.workbook import open_workbook
-from xlcomp.ooxml.xml import check_no_dtd, iterparse, parse, safe_parser
+from xlcomp.ooxml.workbook import SheetEntry, open_workbook, workbook_sheets
+from xlcomp.ooxml.xml import check_no_dtd, check_well_formed, iterparse, parse, safe_parser
 
 __all__ = [
+    "CONTENT_TYPES",
     "DEFAULT_LIMITS",
+    "NS_MAIN",
+    "NS_PKG_REL",
+    "NS_REL",
+    "ROOT_RELS",
     "Limits",
     "Package",
     "PartMap",
+    "Relationship",
+    "SheetEntry",
     "atomic_write_bytes",
     "atomic_writer",
     "check_no_dtd",
+    "check_well_formed",
+    "content_type_of",
+    "content_types",
+    "decode_part",
     "iterparse",
     "open_workbook",
     "parse",
+    "relationships",
+    "rels_part_of",
+    "remove_parts",
     "remove_stale_temps",
     "safe_parser",
+    "workbook_sheets",
     "write_package",
 ]

@@ -170,6 +170,8 @@ class Package:
     parts: MutableMapping[str, bytes] = field(default_factory=PartMap)
     infos: dict[str, zipfile.ZipInfo] = field(default_factory=dict)
     workbook_part: str | None = None
+    strict: bool = False
+    """Whether the file was Strict Open XML (its parts are normalised to Transitional)."""
     original_bytes: bytes | None = field(default=None, repr=False, compare=False)
     """The file as read (the snapshot every check was made on); None for a new package."""
 

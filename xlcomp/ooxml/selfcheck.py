@@ -10,13 +10,13 @@ line and exits 0, or prints ``error: <file>: <reason>`` and exits 1 (a traceback
 from __future__ import annotations
 
 import argparse
-import posixpath
 import sys
 from collections.abc import Sequence
 
 from xlcomp.errors import XlcompError
+from xlcomp.ooxml.opc import content_type_of, content_types, is_xml_part
 from xlcomp.ooxml.package import write_package
-from xlcomp.ooxml.workbook import XML_EXTENSIONS, open_workbook
+from xlcomp.ooxml.workbook import open_workbook
 from xlcomp.ooxml.xml import parse
 
 
@@ -25,10 +25,11 @@ def run(book: str, *, out: str | None = None, rewrite: bool = False) -> str:
     pkg = open_workbook(book)
     xml_parts = 0
     size = 0
+    types = content_types(pkg)
     for name in pkg.parts:
         data = pkg.parts[name]
         size += len(data)
-        if posixpath.splitext(name)[1].lstrip(".").lower() in XML_EXTENSIONS:
+        if is_xml_part(name, content_type_of(name, types)):
             parse(data, part=name, source=book)
             xml_parts += 1
     target = out or (book if rewrite else None)

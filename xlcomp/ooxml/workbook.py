@@ -11,17 +11,26 @@ library (openpyxl, formulas, lxml) later fed these parts meets no entity.
 from __future__ import annotations
 
 import os
-import posixpath
+from dataclasses import dataclass
 from pathlib import Path
 
 from xlcomp.errors import WorkbookError
 from xlcomp.ooxml.limits import DEFAULT_LIMITS, Limits
 from xlcomp.ooxml.names import name_key
+from xlcomp.ooxml.opc import (
+    CONTENT_TYPES,
+    NS_MAIN,
+    NS_REL,
+    content_type_of,
+    content_types,
+    is_strict,
+    is_xml_part,
+    normalise_strict,
+    relationships,
+)
 from xlcomp.ooxml.package import Package
 from xlcomp.ooxml.xml import check_no_dtd, parse
 
-CONTENT_TYPES = "[Content_Types].xml"
-ROOT_RELS = "_rels/.rels"
 DEFAULT_WORKBOOK = "xl/workbook.xml"
 OFFICE_DOCUMENT = frozenset(
     {
@@ -39,7 +48,6 @@ WORKBOOK_TYPES = frozenset(
     }
 )
 XLSB_TYPE = "application/vnd.ms-excel.sheet.binary.macroEnabled.main"
-XML_EXTENSIONS = frozenset({"xml", "rels", "vml"})
 
 
 def _local(tag: object) -> str:
@@ -48,6 +56,9 @@ def _local(tag: object) -> str:
 
 def open_workbook(path: str | os.PathLike[str], *, limits: Limits = DEFAULT_LIMITS) -> Package:
     """The package at ``path``, checked to be a safe workbook; ``workbook_part`` is set.
+
+    A Strict Open XML workbook is normalised to Transitional namespaces here, once
+    (:func:`xlcomp.ooxml.opc.normalise_strict`); ``pkg.strict`` says it was one.
 
     Raises :class:`WorkbookError` (:class:`UnsafeWorkbookError` for an attack) with a
     one-line message naming the file and the reason: ``empty file``, ``not a zip file: looks
@@ -62,20 +73,21 @@ def open_workbook(path: str | os.PathLike[str], *, limits: Limits = DEFAULT_LIMI
         raise WorkbookError(
             f"{p}: no workbook part (a zip file, but not an Office document: no {CONTENT_TYPES})"
         )
-    defaults, overrides = _content_types(pkg, ct_name)
+    types = content_types(pkg)
     for name in pkg.parts:
         if name == ct_name:
             continue
-        ext = posixpath.splitext(name)[1].lstrip(".").lower()
-        ctype = overrides.get(name_key(name), defaults.get(ext, ""))
-        if ext in XML_EXTENSIONS or ctype.endswith("xml"):
+        if is_xml_part(name, content_type_of(name, types)):
             check_no_dtd(pkg.stream(name), part=name, source=p)
-    wb_name = _workbook_target(pkg, names, p)
+    if is_strict(pkg):
+        normalise_strict(pkg)
+        pkg.strict = True
+        types = content_types(pkg)
+    wb_name = _workbook_target(pkg)
     found = names.get(name_key(wb_name))
     if found is None:
         raise WorkbookError(f"{p}: no workbook part (no {wb_name} in the package)")
-    wb_ext = posixpath.splitext(found)[1].lstrip(".").lower()
-    ctype = overrides.get(name_key(found), defaults.get(wb_ext, ""))
+    ctype = content_type_of(found, types)
     if ctype == XLSB_TYPE:
         raise WorkbookError(f"{p}: binary workbook (.xlsb) is not supported: save it as .xlsx")
     if ctype not in WORKBOOK_TYPES:
@@ -90,29 +102,44 @@ def open_workbook(path: str | os.PathLike[str], *, limits: Limits = DEFAULT_LIMI
     return pkg
 
 
-def _content_types(pkg: Package, ct_name: str) -> tuple[dict[str, str], dict[str, str]]:
-    """Extension -> content type, and part name key -> content type."""
-    root = parse(pkg.parts[ct_name], part=ct_name, source=pkg.path)
-    defaults: dict[str, str] = {}
-    overrides: dict[str, str] = {}
-    for node in root:
-        kind = _local(node.tag)
-        ctype = node.get("ContentType", "")
-        if kind == "Default":
-            defaults[node.get("Extension", "").lower()] = ctype
-        elif kind == "Override":
-            overrides[name_key(node.get("PartName", "").lstrip("/"))] = ctype
-    return defaults, overrides
-
-
-def _workbook_target(pkg: Package, names: dict[str, str], path: Path) -> str:
+def _workbook_target(pkg: Package) -> str:
     """The part the package's officeDocument relationship names (or ``xl/workbook.xml``)."""
-    rels_name = names.get(name_key(ROOT_RELS))
-    if rels_name is None:
-        return DEFAULT_WORKBOOK
-    root = parse(pkg.parts[rels_name], part=rels_name, source=path)
-    for rel in root:
-        if rel.get("Type") in OFFICE_DOCUMENT and rel.get("TargetMode") != "External":
-            target = posixpath.normpath(posixpath.join("/", rel.get("Target", ""))).lstrip("/")
-            return target or DEFAULT_WORKBOOK
+    for rel in relationships(pkg, ""):
+        if rel.type in OFFICE_DOCUMENT and not rel.external:
+            return rel.target or DEFAULT_WORKBOOK
     return DEFAULT_WORKBOOK
+
+
+@dataclass(frozen=True)
+class SheetEntry:
+    """One ``<sheet>`` of the workbook part: its name, state and part (None when the
+    relationship is missing or points outside the package)."""
+
+    name: str
+    state: str
+    part: str | None
+    kind: str
+    """The relationship kind: ``worksheet``, ``chartsheet``, ``dialogsheet``,
+    ``xlMacrosheet`` / ``xlIntlMacrosheet`` (Excel 4 macro sheets)."""
+
+
+def workbook_sheets(pkg: Package) -> list[SheetEntry]:
+    """Every sheet the workbook part lists, in tab order (Transitional after opening)."""
+    wb = pkg.workbook_part or DEFAULT_WORKBOOK
+    if wb not in pkg.parts:
+        return []
+    rels = {rel.id: rel for rel in relationships(pkg, wb)}
+    root = parse(pkg.parts[wb], part=wb, source=pkg.path)
+    out = []
+    for node in root.iter(f"{{{NS_MAIN}}}sheet"):
+        rel = rels.get(node.get(f"{{{NS_REL}}}id", ""))
+        part = rel.target if rel is not None and not rel.external else None
+        out.append(
+            SheetEntry(
+                name=node.get("name", ""),
+                state=node.get("state", "visible"),
+                part=part if part in pkg.parts else None,
+                kind=rel.kind if rel is not None else "",
+            )
+        )
+    return out

@@ -33,7 +33,7 @@ from lxml import etree
 
 from xlcomp.errors import UnsafeWorkbookError, WorkbookError
 
-__all__ = ["check_no_dtd", "iterparse", "parse", "safe_parser"]
+__all__ = ["check_no_dtd", "check_well_formed", "iterparse", "parse", "safe_parser"]
 
 _PARSER_OPTIONS: dict[str, Any] = {
     "resolve_entities": False,
@@ -131,6 +131,36 @@ def parse(data: bytes, *, part: str, source: str | os.PathLike[str] | None = Non
     check_no_dtd(data, part=part, source=source)
     try:
         return etree.fromstring(data, safe_parser())
+    except etree.XMLSyntaxError as exc:
+        raise _syntax_error(exc, part, source) from None
+
+
+class _NoTree:
+    """A parser target that keeps nothing: libxml2 reads and checks the XML, builds no tree."""
+
+    def close(self) -> None:
+        """The end of the document: there is no result."""
+        return None
+
+
+def check_well_formed(
+    data: bytes, *, part: str, source: str | os.PathLike[str] | None = None
+) -> None:
+    """Refuse what :func:`parse` refuses, without building a tree.
+
+    The same two locks (no DTD; libxml2's hardened parser with its depth, text-node and
+    amplification limits) run over ``data`` as a stream of parse events that nothing
+    receives, so the check costs a pass over the bytes and no memory per element: a
+    byte scanner that reads the part afterwards (``xlcomp.refresh.book``) only ever sees
+    well-formed, entity-free XML of bounded depth. Unlike :func:`parse` it does not check
+    that namespace prefixes are declared, and libxml2's limit on one text node (10 MB)
+    holds only where a tree is built: a reader of the bytes bounds what it reads itself
+    (``xlcomp.refresh.book`` refuses a cell of over 10 MB). Raises :class:`UnsafeWorkbookError` or
+    :class:`WorkbookError` as :func:`parse` does, naming ``source`` and ``part``.
+    """
+    check_no_dtd(data, part=part, source=source)
+    try:
+        etree.fromstring(data, etree.XMLParser(target=_NoTree(), **_PARSER_OPTIONS))
     except etree.XMLSyntaxError as exc:
         raise _syntax_error(exc, part, source) from None
 

@@ -13,20 +13,16 @@ booleans as ``bool``, errors as formulas' ``XlError``, and a cell without value 
 
 from __future__ import annotations
 
-import posixpath
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from xlcomp.errors import WorkbookError
-from xlcomp.ooxml import Package
+from xlcomp.errors import UnsafeWorkbookError, WorkbookError
+from xlcomp.ooxml import NS_MAIN, NS_REL, Package, check_well_formed, relationships
 from xlcomp.ooxml import parse as ooxml_parse
 from xlcomp.refresh.parser import col_index
-from xlcomp.refresh.values import EMPTY, to_error
+from xlcomp.refresh.values import EMPTY, iso_serial, to_error
 
-NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-NS_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 REL_OFFICE_DOC = "/officeDocument"
 REL_WORKSHEET = "/worksheet"
 REL_TABLE = "/table"
@@ -67,7 +63,12 @@ def decode_xstring(text: str) -> str:
 
 @dataclass(slots=True)
 class Cell:
-    """One ``<c>`` element: position, byte span in its part, cached value, formula."""
+    """One ``<c>`` element: position, byte span in its part, cached value, formula.
+
+    ``t`` is the type attribute as written (None when absent); ``vstart``/``vend`` is the
+    byte span of the text of its ``<v>`` element (-1 when it has none), where the patcher
+    splices a new value of the same type without rewriting the element.
+    """
 
     row: int
     col: int
@@ -78,6 +79,10 @@ class Cell:
     ftype: str | None = None
     fref: str | None = None
     si: int | None = None
+    dynamic: bool = False  # cm="..." (cell metadata): a dynamic array formula that spills
+    t: str | None = None
+    vstart: int = -1
+    vend: int = -1
 
 
 @dataclass
@@ -153,34 +158,31 @@ class Book:
     sheets: list[Sheet]
     names: list[DefinedName]
     tables: list[Table]
+    date1904: bool = False
 
 
 def _rels(pkg: Package, part: str) -> list[tuple[str, str]]:
-    """(type, absolute target) of each relationship of ``part``."""
-    folder, base = posixpath.split(part)
-    rels_name = posixpath.join(folder, "_rels", base + ".rels")
-    data = pkg.parts.get(rels_name)
-    if data is None:
-        return []
-    root = parse_xml(data, rels_name)
-    out = []
-    for rel in root.iter(f"{{{NS_PKG_REL}}}Relationship"):
-        if rel.get("TargetMode") == "External":
-            continue
-        target = rel.get("Target", "")
-        if target.startswith("/"):
-            path = target.lstrip("/")
-        else:
-            path = posixpath.normpath(posixpath.join(folder, target))
-        out.append((rel.get("Type", ""), path))
-    return out
+    """(type, absolute target) of each internal relationship of ``part`` (the package
+    model's :func:`xlcomp.ooxml.relationships`)."""
+    return [(rel.type, rel.target) for rel in relationships(pkg, part) if not rel.external]
 
 
-_ROW_OR_CELL = (
-    rb"<%(p)srow\b(?P<rattrs>[^>]*?)(?P<rclose>/?)>"
+_SCAN = (
+    # A cell as Excel, XlsxWriter, openpyxl and LibreOffice write most of them: reference,
+    # style, type, a plain formula, a value. One match gives every piece (no attribute
+    # dict, no second search); any other form of cell falls to the general branch below.
+    rb'<%(p)sc r="(?P<col>[A-Z]{1,3})(?P<row>[0-9]+)"(?: s="[0-9]+")?(?: t="(?P<t>[a-zA-Z]+)")?'
+    rb"(?:/>|>(?:<%(p)sf>(?P<f>[^<]{0,%(n)d})</%(p)sf>)?(?:<%(p)sv>(?P<v>[^<]{0,%(n)d})</%(p)sv>"
+    rb"|<%(p)sis><%(p)st>(?P<is>[^<]{0,%(n)d})</%(p)st></%(p)sis>)?</%(p)sc>)"
+    rb"|<%(p)srow\b(?P<rattrs>[^>]*?)(?P<rclose>/?)>"
     rb"|</%(p)srow>"
     rb"|<%(p)sc\b(?P<cattrs>[^>]*?)(?:/>|>(?P<inner>.*?)</%(p)sc>)"
 )
+_V_GROUP = 5  # the number of the group ``v`` in _SCAN
+MAX_CELL_BYTES = 10_000_000
+"""Largest cell element read, in bytes: libxml2's limit on one text node, which its tree
+parser enforces and the tree-less check of a sheet does not (Excel's cells hold at most
+32,767 characters)."""
 _ROOT_PREFIX = re.compile(rb"<(\w+:)?worksheet\b")
 _ATTR = re.compile(rb"([\w:.-]+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
 _REF = re.compile(r"([A-Za-z]{1,3})(\d+)")
@@ -212,7 +214,8 @@ def split_range(ref: str) -> tuple[int, int, int, int]:
 class _CellReader:
     """Turns the inside of one ``<c>`` element into a value and a formula."""
 
-    def __init__(self, prefix: bytes, shared: list[str]) -> None:
+    def __init__(self, prefix: bytes, shared: list[str], date1904: bool = False) -> None:
+        self.date1904 = date1904
         p = re.escape(prefix)
         self.f = re.compile(rb"<%sf\b([^>]*?)(?:/>|>(.*?)</%sf>)" % (p, p), re.S)
         self.v = re.compile(rb"<%sv\b[^>]*?(?:/>|>(.*?)</%sv>)" % (p, p), re.S)
@@ -251,10 +254,16 @@ class _CellReader:
             return raw.strip() in ("1", "true")
         if t == b"e":
             return to_error(raw)
-        return decode_xstring(raw)  # str, d
+        if t == b"d":  # a date stored as ISO 8601 text: Excel reads it as its serial
+            serial = iso_serial(raw, self.date1904)
+            if serial is None:
+                raise WorkbookError(f"{where}: bad ISO 8601 date {raw!r}")
+            return serial
+        return decode_xstring(raw)  # str
 
 
-def _scan_sheet(sheet: Sheet, shared: list[str]) -> None:
+def _scan_sheet(sheet: Sheet, shared: list[str], date1904: bool = False) -> None:
+    """Fill ``sheet.cells`` and ``sheet.rows`` in one pass over the bytes of its sheetData."""
     xml = sheet.xml
     p = sheet.prefix
     start_m = re.search(rb"<%ssheetData\b[^>]*?(/?)>" % re.escape(p), xml)
@@ -276,40 +285,96 @@ def _scan_sheet(sheet: Sheet, shared: list[str]) -> None:
     )
     if body_has_odd:
         raise WorkbookError(f"{sheet.part}: comments or CDATA inside sheetData are not supported")
-    scanner = re.compile(_ROW_OR_CELL % {b"p": re.escape(p)}, re.S)
-    reader = _CellReader(p, shared)
+    scanner = re.compile(_SCAN % {b"p": re.escape(p), b"n": MAX_CELL_BYTES}, re.S)
+    reader = _CellReader(p, shared, date1904)
+    columns: dict[bytes, int] = {}
+    types: dict[bytes, str] = {}
     row_no = 0
     col_no = 0
+    max_row = max_col = 0
     current: Row | None = None
     cells = sheet.cells
     for m in scanner.finditer(xml, start_m.end(), end):
-        rattrs = m.group("rattrs")
+        col_b, row_b, t, ftext, v, inline, rattrs, rclose, cattrs, inner = m.groups()
+        if col_b is not None:  # the common form
+            row = int(row_b)
+            col = columns.get(col_b) or columns.setdefault(col_b, col_index(col_b.decode()))
+            if v is None:
+                value: Any = EMPTY
+                if inline is not None and t == b"inlineStr":
+                    value = decode_xstring(unescape(inline.decode()))
+            elif t is None and v:
+                try:
+                    value = float(v)
+                except ValueError:
+                    value = reader.value(t, b"<%sv>%s</%sv>" % (p, v, p), _where(sheet, m))
+            elif t == b"s":
+                try:
+                    value = shared[int(v)]
+                except (ValueError, IndexError):
+                    value = reader.value(t, b"<%sv>%s</%sv>" % (p, v, p), _where(sheet, m))
+            else:
+                value = reader.value(t, b"<%sv>%s</%sv>" % (p, v, p), _where(sheet, m))
+            vstart, vend = m.span(_V_GROUP)
+            start, stop = m.span()
+            cells[(row, col)] = Cell(
+                row,
+                col,
+                start,
+                stop,
+                value,
+                (unescape(ftext.decode()) if ftext else None) if ftext is not None else None,
+                None if ftext is None else "normal",
+                None,
+                None,
+                False,
+                None if t is None else (types.get(t) or types.setdefault(t, t.decode())),
+                vstart,
+                vend,
+            )
+            col_no = col
+            if col > max_col:
+                max_col = col
+            if row > max_row:
+                max_row = row
+            continue
         if rattrs is not None:
             ra = _attrs(rattrs)
             r = ra.get(b"r")
             row_no = int(r) if r is not None else row_no + 1
             col_no = 0
-            current = Row(row_no, m.start(), m.end(), bool(m.group("rclose")))
+            current = Row(row_no, m.start(), m.end(), bool(rclose))
             sheet.rows[row_no] = current
-            sheet.max_row = max(sheet.max_row, row_no)
+            max_row = max(max_row, row_no)
             continue
-        cattrs = m.group("cattrs")
         if cattrs is None:  # </row>
             if current is not None:
                 current.content_end = m.start()
             continue
         ca = _attrs(cattrs)
         ref = ca.get(b"r")
+        if m.end() - m.start() > MAX_CELL_BYTES:
+            raise UnsafeWorkbookError(
+                f"{sheet.part}: XML over the parser's safety limits (cell "
+                f"{sheet.name}!{ref.decode() if ref else '?'} holds over "
+                f"{MAX_CELL_BYTES:,} bytes)"
+            )
         if ref is not None:
             row, col = split_ref(ref.decode())
         else:
             row, col = row_no, col_no + 1
         col_no = col
-        inner = m.group("inner")
         t = ca.get(b"t")
         where = f"{sheet.name}!{ref.decode() if ref else (row, col)}"
         cell = Cell(row, col, m.start(), m.end(), reader.value(t, inner, where))
+        cell.dynamic = b"cm" in ca
+        if t is not None:
+            cell.t = t.decode()
         if inner and b"<" in inner:
+            vm = reader.v.search(inner)
+            if vm is not None and vm.group(1) is not None:
+                cell.vstart = m.start("inner") + vm.start(1)
+                cell.vend = m.start("inner") + vm.end(1)
             fm = reader.f.search(inner)
             if fm is not None:
                 fa = _attrs(fm.group(1))
@@ -322,10 +387,17 @@ def _scan_sheet(sheet: Sheet, shared: list[str]) -> None:
                 si = fa.get(b"si")
                 cell.si = int(si) if si is not None else None
         cells[(row, col)] = cell
-        if col > sheet.max_col:
-            sheet.max_col = col
-        if row > sheet.max_row:
-            sheet.max_row = row
+        if col > max_col:
+            max_col = col
+        if row > max_row:
+            max_row = row
+    sheet.max_row = max(sheet.max_row, max_row)
+    sheet.max_col = max(sheet.max_col, max_col)
+
+
+def _where(sheet: Sheet, m: re.Match[bytes]) -> str:
+    """``Sheet!B3`` for a cell read by the common branch of the scanner (for errors)."""
+    return f"{sheet.name}!{(m.group('col') + m.group('row')).decode()}"
 
 
 def _shared_strings(pkg: Package, part: str | None) -> list[str]:
@@ -366,24 +438,17 @@ def _table(pkg: Package, part: str, sheet_index: int) -> Table:
 def read_book(pkg: Package) -> Book:
     """Read sheets, cells, shared strings, tables and defined names of ``pkg``."""
     office = [t for ty, t in _rels(pkg, "") if ty.endswith(REL_OFFICE_DOC)]
-    wb_part = office[0] if office else "xl/workbook.xml"
+    wb_part = pkg.workbook_part or (office[0] if office else "xl/workbook.xml")
     if wb_part not in pkg.parts:
         raise WorkbookError(f"{pkg.path}: no workbook part ({wb_part})")
     root = parse_xml(pkg.parts[wb_part], wb_part)
-    rels = {}
-    folder = posixpath.dirname(wb_part)
-    rels_name = posixpath.join(folder, "_rels", posixpath.basename(wb_part) + ".rels")
-    if rels_name in pkg.parts:
-        for rel in parse_xml(pkg.parts[rels_name], rels_name).iter(f"{{{NS_PKG_REL}}}Relationship"):
-            target = rel.get("Target", "")
-            path = (
-                target.lstrip("/")
-                if target.startswith("/")
-                else posixpath.normpath(posixpath.join(folder, target))
-            )
-            rels[rel.get("Id")] = (rel.get("Type", ""), path)
+    rels = {
+        rel.id: (rel.type, rel.target) for rel in relationships(pkg, wb_part) if not rel.external
+    }
     ss_part = next((p for ty, p in rels.values() if ty.endswith(REL_SHARED_STRINGS)), None)
     shared = _shared_strings(pkg, ss_part)
+    pr = root.find(f"{{{NS_MAIN}}}workbookPr")
+    date1904 = pr is not None and pr.get("date1904", "0").strip().lower() in ("1", "true")
 
     sheet_names: list[str] = []
     sheets: list[Sheet] = []
@@ -395,11 +460,11 @@ def read_book(pkg: Package) -> Book:
         if not rel_type.endswith(REL_WORKSHEET) or part not in pkg.parts:
             continue  # chartsheets, dialog sheets: no cells
         xml = pkg.parts[part]
-        parse_xml(xml, part)  # well-formed and entity-free before the byte scan
+        check_well_formed(xml, part=part)  # well-formed, entity-free, bounded depth: no tree
         pm = _ROOT_PREFIX.search(xml)
         prefix = pm.group(1) if pm and pm.group(1) else b""
         sheet = Sheet(name=name, index=i, part=part, xml=xml, prefix=prefix)
-        _scan_sheet(sheet, shared)
+        _scan_sheet(sheet, shared, date1904)
         sheets.append(sheet)
         for ty, tpart in _rels(pkg, part):
             if ty.endswith(REL_TABLE) and tpart in pkg.parts:
@@ -413,4 +478,4 @@ def read_book(pkg: Package) -> Book:
                 dn.get("name", ""), dn.text or "", int(local) if local is not None else None
             )
         )
-    return Book(pkg, wb_part, sheet_names, sheets, names, tables)
+    return Book(pkg, wb_part, sheet_names, sheets, names, tables, date1904)

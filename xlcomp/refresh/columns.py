@@ -70,10 +70,16 @@ class _NoColumnForm(Exception):  # noqa: N818 - a signal, not an error
 def column_form(compiler: Compiler, node: fx.Node, sheet: int, fn: Fn) -> ColumnFn | None:
     """The column form of formula ``node`` (compiled to ``fn``) on ``sheet``, or None
     when it would only map ``fn`` over the rows (the evaluator does that itself)."""
+    if not _simple(node):
+        return None
+    before = compiler._array
+    compiler._array = False  # runs are plain formulas (array formulas are never runs)
     try:
         return _Columns(compiler, sheet).form(node)
     except _NoColumnForm:
         return None
+    finally:
+        compiler._array = before
 
 
 def _floats(values: list[Any]) -> Any:
@@ -90,6 +96,11 @@ class _Columns:
 
     def scalar(self, node: fx.Node) -> Fn:
         """The cell-by-cell closure of ``node`` (compiled again; references discarded)."""
+        scratch: list[RefSpec] = []
+        return self.c._compile_scalar(node, self.sheet, scratch)
+
+    def whole(self, node: fx.Node) -> Fn:
+        """The closure of an argument taken whole (a table given to our function)."""
         scratch: list[RefSpec] = []
         return self.c._compile(node, self.sheet, scratch)
 
@@ -112,11 +123,10 @@ class _Columns:
 
     def form_or_map(self, node: fx.Node) -> ColumnFn:
         """The column form of ``node``, or its closure mapped over the rows."""
-        try:
-            return self.form(node)
-        except _NoColumnForm:
+        if isinstance(node, fx.Literal | fx.Missing):
             fn = self.scalar(node)
             return lambda r0, n, c: [fn(r, c) for r in range(r0, r0 + n)]
+        return self.form(node)
 
     # -- references ----------------------------------------------------------------------
 
@@ -239,13 +249,11 @@ class _Columns:
                 t = type(x)
                 if t is bool or t is float or x is EMPTY:
                     if x is not EMPTY and x:
-                        v = ts[i]
+                        out.append(ts[i])
                     elif es is None:
                         out.append(False)
-                        continue
                     else:
-                        v = es[i]
-                    out.append(0.0 if v is EMPTY else v)
+                        out.append(es[i])  # a blank stays blank, as in the closure
                 else:
                     out.append(fn(r0 + i, c))
             return out
@@ -341,8 +349,9 @@ class _Columns:
 
     def udf_call(self, node: fx.Call, name: str, udf: Callable[..., Any]) -> ColumnFn:
         """One call of our function for the run (its column path), when it broadcasts."""
-        ours = sys.modules.get("xlcomp.udfs")
-        if name in _NO_COLUMN_PATH or ours is None or getattr(ours, name, None) is not udf:
+        ours = sys.modules.get("xlcomp.worksheet.functions")
+        known = getattr(ours, "FUNCTIONS", {}) if ours is not None else {}
+        if name in _NO_COLUMN_PATH or known.get(name) is not udf:
             raise _NoColumnForm
         args = list(node.args)
         while args and isinstance(args[-1], fx.Missing):
@@ -352,7 +361,7 @@ class _Columns:
         moving: list[ColumnFn | None] = []
         for k, arg in enumerate(args):
             if _invariant(arg):
-                fixed.append(self.scalar(arg))
+                fixed.append(self.whole(arg))
                 moving.append(None)
             elif k < len(params) and params[k] in _TABLE_PARAMETERS:
                 raise _NoColumnForm
@@ -405,6 +414,49 @@ class _Columns:
 
 def _plain_row(values: tuple[Any, ...]) -> bool:
     return all(v is EMPTY or type(v) in _PLAIN for v in values)
+
+
+def _simple(node: fx.Node, whole: bool = False) -> bool:
+    """True when every part of ``node`` has a column form here: numbers and text,
+    single-cell references, arithmetic, comparisons, IF, ROUND, SUM and our functions.
+    ``whole``: an argument of SUM or of our functions, where a range is taken whole."""
+    if isinstance(node, fx.Literal | fx.Missing):
+        return True
+    if isinstance(node, fx.Ref):
+        return node.is_cell or whole
+    if isinstance(node, fx.BinOp):
+        return (node.op in _FAST_ARITH or node.op in _FAST_CMP) and all(
+            _simple(x) for x in (node.left, node.right)
+        )
+    if isinstance(node, fx.UnaryOp):
+        return node.op in ("-", "%", "+") and _simple(node.operand)
+    if isinstance(node, fx.Call):
+        name = bare_name(node.name)
+        if name in ("IF", "ROUND"):
+            return all(_simple(a) for a in node.args)
+        if name == "SUM" or name in _OURS:
+            return all(_simple(a, whole=True) for a in node.args)
+    return False
+
+
+_OURS = frozenset(
+    {
+        "BANDLOOKUP",
+        "BANDPERCENTILE",
+        "COMPARATIO",
+        "COUNTERSCRIPT",
+        "COUNTERSPLIT",
+        "COUNTERTARGET",
+        "EQUITYVALUE",
+        "LEVELMAP",
+        "OFFERVERDICT",
+        "REGIONADJUST",
+        "TOTALCOMP",
+        "VESTSCHEDULE",
+        "YEARTC",
+    }
+)
+"""Our functions whose arguments broadcast (every one but CHECKBANDS)."""
 
 
 def _invariant(node: fx.Node) -> bool:

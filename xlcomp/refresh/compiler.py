@@ -20,16 +20,21 @@ convention (None, scalar or 2-D list in; scalar or 2-D list out).
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import math
 import operator
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from types import SimpleNamespace
+from typing import Any, cast
 
 import numpy as np
 
+from xlcomp.refresh import excel
 from xlcomp.refresh import parser as fx
-from xlcomp.refresh.book import Book, Table
+from xlcomp.refresh.book import Book, Sheet, Table
+from xlcomp.refresh.external import external_sheets
 from xlcomp.refresh.functions import bare_name, native, udf_lookup
 from xlcomp.refresh.structured import StructRefError, resolve
 from xlcomp.refresh.values import (
@@ -41,6 +46,7 @@ from xlcomp.refresh.values import (
     VALUE_ERROR,
     Array,
     XlError,
+    approx_equal,
     from_udf,
     scalar,
     to_array,
@@ -142,6 +148,7 @@ class CellStore:
             return hit
         sheet = self.sheets.get(s)
         vals = self.values.get(s, {})
+        full = (r2 - r1 + 1, c2 - c1 + 1)
         if sheet is not None:
             r2 = min(r2, max(sheet.max_row, r1))
             c2 = min(c2, max(sheet.max_col, c1))
@@ -161,6 +168,10 @@ class CellStore:
                 if r1 <= r <= r2 and c1 <= c <= c2:
                     arr[r - r1, c - c1] = v
         out = arr.view(Array)
+        if full != (h, w):
+            # Cells past the used area are left out; COUNTBLANK, COUNTIF and INDEX
+            # (xlcomp.refresh.excel) count them as the blanks they are.
+            out.full_shape = full
         self.range_cache[key] = out
         return out
 
@@ -169,9 +180,14 @@ class CellStore:
 
 
 def _ops() -> dict[str, Callable[..., Any]]:
-    from formulas.functions.operators import OPERATORS
-
-    return OPERATORS  # type: ignore[no-any-return]
+    """Excel's operators (:mod:`xlcomp.refresh.excel`), by the parser's operator text."""
+    ops: dict[str, Callable[..., Any]] = {
+        op: functools.partial(excel.binary, op)
+        for op in ("+", "-", "*", "/", "^", "&", "=", "<>", "<", ">", "<=", ">=")
+    }
+    ops["U-"] = functools.partial(excel.unary, "-")
+    ops["%"] = functools.partial(excel.unary, "%")
+    return ops
 
 
 def _div(a: float, b: float) -> Any:
@@ -189,19 +205,20 @@ def _pow(a: float, b: float) -> Any:
 
 
 _FAST_ARITH: dict[str, Callable[[float, float], Any]] = {
-    "+": operator.add,
-    "-": operator.sub,
+    "+": excel.add,
+    "-": lambda a, b: excel.add(a, -b),
     "*": operator.mul,
     "/": _div,
     "^": _pow,
 }
 _FAST_CMP: dict[str, Callable[[float, float], bool]] = {
-    "=": operator.eq,
-    "<>": operator.ne,
-    "<": operator.lt,
-    ">": operator.gt,
-    "<=": operator.le,
-    ">=": operator.ge,
+    # Excel compares numbers to 15 significant digits: =0.1+0.2=0.3 is TRUE.
+    "=": approx_equal,
+    "<>": lambda a, b: not approx_equal(a, b),
+    "<": lambda a, b: a < b and not approx_equal(a, b),
+    ">": lambda a, b: a > b and not approx_equal(a, b),
+    "<=": lambda a, b: a <= b or approx_equal(a, b),
+    ">=": lambda a, b: a >= b or approx_equal(a, b),
 }
 
 
@@ -226,6 +243,57 @@ def _finite(v: Any) -> Any:
     return v
 
 
+_THREE_D = frozenset({"SUM", "AVERAGE", "COUNT", "COUNTA", "MAX", "MIN", "PRODUCT"})
+"""Functions that take 3-D references (Excel also lists STDEV, VAR and a few more)."""
+_EXTERNAL_BASE = 1_000_000
+"""Store sheet indices of external workbooks' sheets start here."""
+
+
+@dataclass(frozen=True)
+class _Value:
+    """A LET name or LAMBDA parameter: the compiled value and the ranges it reads."""
+
+    fn: Fn
+    refs: list[RefSpec]
+
+
+@dataclass(frozen=True)
+class _Lambda:
+    """A LAMBDA: its parameters and body (``node``), where it was written, and the LET
+    scopes it sees."""
+
+    node: fx.Call
+    sheet: int
+    scopes: list[dict[str, Any]]
+
+
+def _local_key(name: str) -> str:
+    """A LET or LAMBDA name without the ``_xlpm.`` prefix Excel writes, upper case."""
+    up = name.upper()
+    return up[len("_XLPM.") :] if up.startswith("_XLPM.") else up
+
+
+def quote_name(name: str) -> str:
+    """A sheet name as a formula writes it (quoted when it needs to be)."""
+    if name.replace("_", "a").replace(".", "a").isalnum() and not name[:1].isdigit():
+        return name
+    return "'" + name.replace("'", "''") + "'"
+
+
+def _as_range(fn: Fn) -> Fn:
+    """A reference's value with a single cell as a 1x1 array (see excel.REFERENCE_ARGS)."""
+
+    def wrapped(r: int, c: int) -> Any:
+        v = fn(r, c)
+        if isinstance(v, np.ndarray) or (isinstance(v, XlError) and v is REF_ERROR):
+            return v
+        out = np.empty((1, 1), object)
+        out[0, 0] = v
+        return out.view(Array)
+
+    return wrapped
+
+
 class Compiler:
     """Compiles formula shapes of one workbook (and its defined names) once each."""
 
@@ -239,15 +307,26 @@ class Compiler:
         self.values = store.values
         self.get_range = store.get_range
         self.tables = {t.name.upper(): t for t in book.tables}
-        self.shapes: dict[tuple[int, fx.ShapeKey], Compiled] = {}
+        self.shapes: dict[tuple[int, fx.ShapeKey, bool], Compiled] = {}
         self.name_cache: dict[tuple[str, int], Compiled] = {}
         self._naming: set[tuple[str, int]] = set()
         self._calls: set[str] = set()
+        self._array = False
+        self._externals: dict[str, Any] | None = None
+        self._locals: list[dict[str, Any]] = []
+        self._lambda_stack: list[_Lambda] = []
         self._udf_ranges: dict[int, tuple[Any, Any]] = {}
 
-    def compile_cell(self, sheet: int, text: str, row: int, col: int) -> Compiled:
-        """The compiled shape of formula ``text`` in (row, col) of ``sheet``."""
-        key = (sheet, fx.shape_key(text, row, col))
+    def compile_cell(
+        self, sheet: int, text: str, row: int, col: int, *, array: bool = False
+    ) -> Compiled:
+        """The compiled shape of formula ``text`` in (row, col) of ``sheet``.
+
+        ``array``: the cell holds an array formula (``t="array"``), which takes ranges
+        whole; in a plain formula a range where one value is expected is reduced to
+        the cell in the formula's row or column (Excel's implicit intersection).
+        """
+        key = (sheet, fx.shape_key(text, row, col), array)
         hit = self.shapes.get(key)
         if hit is not None:
             return hit
@@ -257,13 +336,14 @@ class Compiler:
             raise CompileError(f"cannot parse the formula ={text} ({exc})") from exc
         refs: list[RefSpec] = []
         self._calls = set()
-        fn = self._compile(node, sheet, refs)
+        self._array = array
+        fn = self._compile_scalar(node, sheet, refs)
         compiled = Compiled(fn, refs, frozenset(self._calls))
 
         def make_column() -> ColumnFn | None:
             from xlcomp.refresh.columns import column_form
 
-            return column_form(self, node, sheet, fn)
+            return None if array else column_form(self, node, sheet, fn)
 
         compiled.make_column = make_column
         self.shapes[key] = compiled
@@ -272,7 +352,43 @@ class Compiler:
     def _sheet_of(self, name: str | None, own: int) -> int | None:
         if name is None:
             return own
-        return self.sheet_index.get(name.upper())
+        found = self.sheet_index.get(name.upper())
+        if found is None and name.startswith("["):
+            return self._external(name)
+        return found
+
+    def _external(self, name: str) -> int | None:
+        """A sheet of another workbook (``[1]Pay Bands``) as a read-only store sheet
+        holding the values cached in the external-link part; None if not cached."""
+        if self._externals is None:
+            self._externals = dict(external_sheets(self.book.package, self.book.workbook_part))
+        key = name.upper()
+        found = self._externals.get(key)
+        if found is None:
+            return None
+        if isinstance(found, int):
+            return found
+        index = _EXTERNAL_BASE + len(self.sheet_index) + len(self._externals)
+        self.store.values[index] = dict(found)
+        rows = max((r for r, _ in found), default=1)
+        cols = max((c for _, c in found), default=1)
+        self.store.sheets[index] = cast(Sheet, SimpleNamespace(max_row=rows, max_col=cols))
+        self._externals[key] = index
+        return index
+
+    def _missing_sheet(self, name: str, node: fx.Node) -> CompileError:
+        """The error for a reference to a sheet the workbook does not have."""
+        if ":" in name and not name.startswith("["):
+            return CompileError(
+                f"the 3-D reference {quote_name(name)}!... is supported only as an argument "
+                f"of {', '.join(sorted(_THREE_D))}"
+            )
+        if name.startswith("["):
+            return CompileError(
+                f"the external reference {quote_name(name)}!... has no cached value in the "
+                "workbook's external-link part"
+            )
+        return CompileError(f"no sheet named {name!r}")
 
     def _compile(self, node: fx.Node, sheet: int, refs: list[RefSpec]) -> Fn:
         if isinstance(node, fx.Literal):
@@ -318,7 +434,7 @@ class Compiler:
     def _compile_ref(self, node: fx.Ref, sheet: int, refs: list[RefSpec]) -> Fn:
         s = self._sheet_of(node.sheet, sheet)
         if s is None:
-            return lambda r, c: REF_ERROR
+            raise self._missing_sheet(node.sheet or "", node)
         rect = self._rect_fn(node, s)
         refs.append(LinearRef(s, rect))
         vals = self.values.setdefault(s, {})
@@ -343,7 +459,93 @@ class Compiler:
 
         return rng
 
+    # -- LET and LAMBDA ----------------------------------------------------------------
+
+    def _local(self, name: str) -> Any:
+        """The LET name or LAMBDA parameter ``name`` in scope, innermost first."""
+        key = _local_key(name)
+        for scope in reversed(self._locals):
+            if key in scope:
+                return scope[key]
+        return None
+
+    def _compile_let(self, node: fx.Call, sheet: int, refs: list[RefSpec]) -> Fn:
+        """LET(name1, value1, [name2, value2, ...], calculation): each name stands for its
+        value in the later values and the calculation (Excel's LET function)."""
+        args = node.args
+        if len(args) < 3 or len(args) % 2 == 0:
+            raise CompileError("LET needs name, value pairs and a calculation")
+        scope: dict[str, Any] = {}
+        self._locals.append(scope)
+        try:
+            for name_node, value_node in zip(args[:-1:2], args[1:-1:2], strict=True):
+                if not isinstance(name_node, fx.Name) or name_node.sheet is not None:
+                    raise CompileError("LET names must be plain names")
+                key = _local_key(name_node.name)
+                if isinstance(value_node, fx.Call) and bare_name(value_node.name) == "LAMBDA":
+                    scope[key] = _Lambda(value_node, sheet, list(self._locals))
+                    continue
+                value_refs: list[RefSpec] = []
+                fn = self._compile(value_node, sheet, value_refs)
+                refs.extend(value_refs)
+                scope[key] = _Value(fn, value_refs)
+            return self._compile(args[-1], sheet, refs)
+        finally:
+            self._locals.pop()
+
+    def _call_lambda(
+        self, lam: _Lambda, args: tuple[fx.Node, ...], sheet: int, refs: list[RefSpec]
+    ) -> Fn:
+        """A LAMBDA applied to ``args``: its body compiled with each parameter standing
+        for its argument (inlined at compile time; recursion is limited)."""
+        params, body = lam.node.args[:-1], lam.node.args[-1]
+        if len(args) > len(params):
+            raise CompileError(f"a LAMBDA of {len(params)} parameters got {len(args)} arguments")
+        scope: dict[str, Any] = {}
+        for i, p in enumerate(params):
+            if not isinstance(p, fx.Name):
+                raise CompileError("LAMBDA parameters must be plain names")
+            arg_refs: list[RefSpec] = []
+            fn = self._compile(args[i], sheet, arg_refs) if i < len(args) else (lambda r, c: EMPTY)
+            refs.extend(arg_refs)
+            scope[_local_key(p.name)] = _Value(fn, arg_refs)
+        if len(self._lambda_stack) >= 64:
+            raise CompileError("LAMBDA calls nest deeper than 64 (recursion is not supported)")
+        saved = self._locals
+        self._locals = [*lam.scopes, scope]
+        self._lambda_stack.append(lam)
+        try:
+            return self._compile(body, lam.sheet, refs)
+        finally:
+            self._lambda_stack.pop()
+            self._locals = saved
+
+    def _named_lambda(self, name: str, sheet: int) -> _Lambda | None:
+        """A defined name whose formula is a LAMBDA (called as ``NAME(args)``)."""
+        up = name.upper()
+        for dn in self.book.names:
+            if dn.name.upper() != up or dn.local_sheet not in (None, sheet):
+                continue
+            text = dn.text.strip().removeprefix("=")
+            if "LAMBDA" not in text.upper():
+                return None
+            try:
+                tree = fx.parse(text, 1, 1)
+            except fx.ParseError:
+                return None
+            if isinstance(tree, fx.Call) and bare_name(tree.name) == "LAMBDA":
+                base = dn.local_sheet if dn.local_sheet is not None else sheet
+                return _Lambda(tree, base, [])
+        return None
+
     def _compile_name(self, node: fx.Name, sheet: int, refs: list[RefSpec]) -> Fn:
+        if node.sheet is None and self._locals:
+            local = self._local(node.name)
+            if isinstance(local, _Value):
+                refs.extend(local.refs)
+                return local.fn
+            if isinstance(local, _Lambda):
+                raise CompileError(f"the LAMBDA {node.name} is used without being called")
         up = node.name.upper()
         scope = self._sheet_of(node.sheet, sheet) if node.sheet else sheet
         chosen = None
@@ -363,6 +565,7 @@ class Compiler:
             if compiled is None:
                 self._naming.add(key)
                 outer, self._calls = self._calls, set()
+                outer_locals, self._locals = self._locals, []
                 try:
                     text = chosen.text.strip()
                     if text.startswith("="):
@@ -378,6 +581,7 @@ class Compiler:
                 finally:
                     self._naming.discard(key)
                     self._calls = outer
+                    self._locals = outer_locals
                 self.name_cache[key] = compiled
             refs.extend(compiled.refs)
             self._calls |= compiled.calls
@@ -435,8 +639,8 @@ class Compiler:
     def _compile_binop(self, node: fx.BinOp, sheet: int, refs: list[RefSpec]) -> Fn:
         if node.op == ":":
             return self._compile_range_op(node, sheet, refs)
-        left = self._compile(node.left, sheet, refs)
-        right = self._compile(node.right, sheet, refs)
+        left = self._compile_scalar(node.left, sheet, refs)
+        right = self._compile_scalar(node.right, sheet, refs)
         slow = _ops()[node.op]
         op = node.op
         fast_a = _FAST_ARITH.get(op)
@@ -468,7 +672,9 @@ class Compiler:
         if not (isinstance(a, fx.Ref) and isinstance(b, fx.Ref)):
             raise CompileError("the range operator ':' is supported between references only")
         sa, sb = self._sheet_of(a.sheet, sheet), self._sheet_of(b.sheet, sheet)
-        if sa is None or sa != sb:
+        if sa is None:
+            raise self._missing_sheet(a.sheet or "", a)
+        if sa != sb:
             raise CompileError("a range cannot span sheets")
         ra, rb = self._rect_fn(a, sa), self._rect_fn(b, sa)
 
@@ -482,7 +688,9 @@ class Compiler:
         return lambda r, c: get_range(s, *rect(r, c))
 
     def _compile_unary(self, node: fx.UnaryOp, sheet: int, refs: list[RefSpec]) -> Fn:
-        inner = self._compile(node.operand, sheet, refs)
+        if node.op == "@":
+            return self._compile_scalar(node.operand, sheet, refs, force=True)
+        inner = self._compile_scalar(node.operand, sheet, refs)
         if node.op == "-":
             slow = _ops()["U-"]
 
@@ -505,31 +713,49 @@ class Compiler:
                 return scalar(slow_pct(v))
 
             return pct
-        return self._intersect(inner, node.operand)
+        raise CompileError(f"unsupported operator {node.op}")  # pragma: no cover
 
-    def _intersect(self, inner: Fn, operand: fx.Node) -> Fn:
-        """Implicit intersection (``@``): the cell of a range in the formula's row/column."""
-        if isinstance(operand, fx.Ref) and not operand.is_cell:
-            rect = self._rect_fn(operand, 0)
+    def _compile_scalar(
+        self, node: fx.Node, sheet: int, refs: list[RefSpec], *, force: bool = False
+    ) -> Fn:
+        """``node`` where one value is expected: in a plain (non-array) formula, or
+        with ``@``, a multi-cell reference gives its cell in the formula's row (a
+        one-column range) or column (a one-row range), or the cell at both for a block;
+        outside it, #VALUE! (Excel's "implicit intersection": ``=Base*1.05`` in C4 with
+        Base = B2:B6 reads B4; ``=B:B`` in D3 reads B3)."""
+        before = len(refs)
+        inner = self._compile(node, sheet, refs)
+        if (self._array and not force) or len(refs) != before + 1:
+            return inner
+        if isinstance(node, fx.Ref) and node.is_cell:
+            return inner
+        if not self._is_reference(node, sheet):
+            return inner
+        spec = refs[-1]
 
-            def at(r: int, c: int) -> Any:
-                v = inner(r, c)
-                if not isinstance(v, np.ndarray):
-                    return v
-                x1, y1, _x2, _y2 = rect(r, c)
-                i = r - x1 if v.shape[0] > 1 else 0
-                j = c - y1 if v.shape[1] > 1 else 0
-                if 0 <= i < v.shape[0] and 0 <= j < v.shape[1]:
-                    return scalar(v[i, j])
-                return VALUE_ERROR
-
-            return at
-
-        def first(r: int, c: int) -> Any:
+        def at(r: int, c: int) -> Any:
             v = inner(r, c)
-            return scalar(v[0, 0]) if isinstance(v, np.ndarray) and v.size else v
+            if not isinstance(v, np.ndarray):
+                return v
+            box = spec(r, c)
+            if box is None:
+                return VALUE_ERROR
+            _s, x1, y1, x2, y2 = box
+            if x1 == x2 and y1 == y2:
+                i = j = 0
+            elif x1 == x2:
+                i, j = 0, c - y1
+            elif y1 == y2:
+                i, j = r - x1, 0
+            else:
+                i, j = r - x1, c - y1
+            if not (0 <= i <= x2 - x1 and 0 <= j <= y2 - y1):
+                return VALUE_ERROR
+            if i >= v.shape[0] or j >= v.shape[1]:
+                return EMPTY  # past the sheet's used area
+            return scalar(v[i, j])
 
-        return first
+        return at
 
     def _compile_call(self, node: fx.Call, sheet: int, refs: list[RefSpec]) -> Fn:
         name = bare_name(node.name)
@@ -537,12 +763,44 @@ class Compiler:
             return self._compile_row_col(node, name, sheet, refs)
         if name in ("INDIRECT", "OFFSET"):
             raise CompileError(f"{name} (a reference computed while calculating) is not supported")
+        if name == "LET":
+            return self._compile_let(node, sheet, refs)
+        local = self._local(node.name) if self._locals else None
+        lam = local if isinstance(local, _Lambda) else None
+        if lam is None and name not in excel.FUNCTIONS and udf_lookup(self.udfs, name) is None:
+            lam = self._named_lambda(name, sheet)
+        if lam is not None:
+            return self._call_lambda(lam, node.args, sheet, refs)
+        if name == "LAMBDA":
+            raise CompileError("a LAMBDA must be called (or named) to give a value")
+        if name in excel.DATE_1900_ONLY and self.book.date1904:
+            raise CompileError(f"{name} is not computed in the 1904 date system")
         if name == "SINGLE" and len(node.args) == 1:
-            return self._intersect(self._compile(node.args[0], sheet, refs), node.args[0])
+            return self._compile_scalar(node.args[0], sheet, refs, force=True)
+        if name in _THREE_D:
+            node = self._expand_3d(node)
         if name == "SUBTOTAL" and len(node.args) >= 2:
             return self._compile_subtotal(node, sheet, refs)
-        args = [self._compile(a, sheet, refs) for a in node.args]
+        if name in ("ROWS", "COLUMNS", "ISREF") and len(node.args) == 1:
+            return self._compile_shape(node, name, sheet, refs)
         udf = udf_lookup(self.udfs, node.name)
+        if name in excel.ARRAY_FUNCTIONS and not self._array:
+            # Array parameters evaluate their whole expression as arrays, even in a
+            # plain formula: SUMPRODUCT((A1:A9>4)*A1:A9).
+            self._array = True
+            try:
+                args = [self._compile(a, sheet, refs) for a in node.args]
+            finally:
+                self._array = False
+        elif udf is not None or name in excel.RANGE_FUNCTIONS:
+            args = [self._compile(a, sheet, refs) for a in node.args]
+        else:
+            args = [self._compile_scalar(a, sheet, refs) for a in node.args]
+        if name in excel.REFERENCE_ARGS:
+            args = [
+                _as_range(f) if self._is_reference(a, sheet) else f
+                for f, a in zip(args, node.args, strict=True)
+            ]
         if udf is not None:
             self._calls.add(name)
             return self._udf_call(udf, name, args, node.args)
@@ -559,6 +817,85 @@ class Compiler:
             a0, a1 = args
             return lambda r, c: scalar(fn(a0(r, c), a1(r, c)))
         return lambda r, c: scalar(fn(*[a(r, c) for a in args]))
+
+    def _expand_3d(self, node: fx.Call) -> fx.Call:
+        """SUM(Jan:Mar!B2) as SUM(Jan!B2, Feb!B2, Mar!B2): a 3-D reference is the same
+        cells on every sheet from the first to the last named, in workbook order."""
+        args: list[fx.Node] = []
+        for a in node.args:
+            name = a.sheet if isinstance(a, fx.Ref) else None
+            if (
+                not isinstance(a, fx.Ref)
+                or name is None
+                or ":" not in name
+                or name.upper() in self.sheet_index
+                or name.startswith("[")
+            ):
+                args.append(a)
+                continue
+            first, _, last = name.partition(":")
+            i1, i2 = self.sheet_index.get(first.upper()), self.sheet_index.get(last.upper())
+            if i1 is None or i2 is None:
+                missing = first if i1 is None else last
+                raise CompileError(
+                    f"the 3-D reference {quote_name(name)}!... names no sheet {missing!r}"
+                )
+            for i in range(min(i1, i2), max(i1, i2) + 1):
+                args.append(dataclasses.replace(a, sheet=self.book.sheet_names[i]))
+        return fx.Call(node.name, tuple(args))
+
+    def _is_reference(self, node: fx.Node, sheet: int) -> bool:
+        """True when ``node`` is a reference (a cell, range, table or a name of one)."""
+        if isinstance(node, (fx.Ref, fx.StructRef)):
+            return True
+        if isinstance(node, fx.BinOp) and node.op == ":":
+            return True
+        if isinstance(node, fx.Name):
+            up = node.name.upper()
+            if up in self.tables:
+                return True
+            for dn in self.book.names:
+                if dn.name.upper() == up:
+                    try:
+                        tree = fx.parse(dn.text.strip().lstrip("="), 1, 1)
+                    except fx.ParseError:
+                        return False
+                    return self._is_reference(tree, sheet)
+        return False
+
+    def _compile_shape(self, node: fx.Call, name: str, sheet: int, refs: list[RefSpec]) -> Fn:
+        """ROWS, COLUMNS and ISREF: the shape of a reference, or of an array value."""
+        arg = node.args[0]
+        before = len(refs)
+        inner = self._compile(arg, sheet, refs)
+        if name == "ISREF":
+            is_ref = self._is_reference(arg, sheet)
+            return lambda r, c: is_ref
+        want_rows = name == "ROWS"
+        if len(refs) == before + 1 and (
+            isinstance(arg, fx.Ref) or (isinstance(arg, fx.BinOp) and arg.op == ":")
+        ):
+            spec = refs[-1]
+
+            def shape(r: int, c: int) -> Any:
+                box = spec(r, c)
+                if box is None:
+                    return REF_ERROR
+                _s, r1, c1, r2, c2 = box
+                return float(r2 - r1 + 1 if want_rows else c2 - c1 + 1)
+
+            return shape
+
+        def size(r: int, c: int) -> Any:
+            v = inner(r, c)
+            if isinstance(v, XlError):
+                return v
+            if isinstance(v, np.ndarray):
+                g = v if v.ndim == 2 else v.reshape(1, -1)
+                return float(g.shape[0] if want_rows else g.shape[1])
+            return 1.0
+
+        return size
 
     def _compile_subtotal(self, node: fx.Call, sheet: int, refs: list[RefSpec]) -> Fn:
         """SUBTOTAL(n, ref, ...) as the aggregate it names (1-11, or 101-111).
@@ -603,12 +940,12 @@ class Compiler:
                     if else_fn is None:
                         return False
                     v = else_fn(r, c)
-                return 0.0 if v is EMPTY else v
+                return v  # a blank cell stays blank: IF(c,A1)&"" is ""
             if cond is EMPTY:
                 if else_fn is None:
                     return False
                 v = else_fn(r, c)
-                return 0.0 if v is EMPTY else v
+                return v
             if isinstance(cond, XlError):
                 return cond
             rest = [then_fn(r, c)] + ([else_fn(r, c)] if else_fn is not None else [])

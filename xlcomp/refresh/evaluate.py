@@ -18,9 +18,10 @@ from typing import Any
 import numpy as np
 
 from xlcomp.refresh import parser as fx
+from xlcomp.refresh.book import split_range
 from xlcomp.refresh.compiler import CellStore, CompileError, EvalError
-from xlcomp.refresh.graph import DependencyGraph, Failure, FormulaCell, quote_sheet
-from xlcomp.refresh.values import EMPTY, NA_ERROR, VALUE_ERROR, scalar
+from xlcomp.refresh.graph import CellKey, DependencyGraph, Failure, FormulaCell, quote_sheet
+from xlcomp.refresh.values import DATE1904, EMPTY, ERRORS, NA_ERROR, VALUE_ERROR, scalar
 
 __all__ = ["Evaluation", "evaluate"]
 
@@ -34,6 +35,8 @@ class Evaluation:
     results: dict[int, dict[tuple[int, int], Any]] = field(default_factory=dict)
     failures: list[Failure] = field(default_factory=list)
     computed: int = 0
+    spills: dict[CellKey, tuple[int, int, int, int]] = field(default_factory=dict)
+    """The range each dynamic array formula filled, by anchor cell."""
 
 
 def evaluate(
@@ -48,8 +51,19 @@ def evaluate(
     is called about 200 times (cells). Failures of the graph itself (formulas not
     compiled, cycles) come first in :attr:`Evaluation.failures`.
     """
+    token = DATE1904.set(graph.book.date1904)
+    try:
+        return _run(graph, store, progress)
+    finally:
+        DATE1904.reset(token)
+
+
+def _run(graph: DependencyGraph, store: CellStore, progress: Progress | None) -> Evaluation:
     out = Evaluation(failures=list(graph.failures))
     nodes = graph.nodes
+    claimed: set[CellKey] = set()
+    for node in nodes:
+        claimed.update(node.cells() if not node.dynamic else [(node.sheet, node.row, node.col)])
     book = graph.book
     failed = _Failed()
     for node in nodes:  # already reported by the graph
@@ -77,9 +91,9 @@ def evaluate(
                 _run_column(node, store, out.results)
                 out.computed += node.n
             except Exception:  # cell by cell below says which cell and why
-                _run_cells(node, store, out, failed, fail, book.sheet_names)
+                _run_cells(node, store, out, failed, fail, book.sheet_names, claimed)
         else:
-            _run_cells(node, store, out, failed, fail, book.sheet_names)
+            _run_cells(node, store, out, failed, fail, book.sheet_names, claimed)
         done += node.n
         if progress is not None and (done - mark >= step or done == total):
             mark = done
@@ -120,6 +134,7 @@ def _run_cells(
     failed: _Failed,
     fail: Callable[[FormulaCell, int, str], None],
     sheet_names: list[str],
+    claimed: set[CellKey],
 ) -> None:
     assert node.compiled is not None
     for row in range(node.row, node.row + node.n):
@@ -135,7 +150,10 @@ def _run_cells(
             )
             continue
         try:
-            _evaluate(node, row, store, out.results)
+            if node.dynamic:
+                _spill(node, store, out, claimed)
+            else:
+                _evaluate(node, row, store, out.results)
             out.computed += 1
         except (EvalError, CompileError) as exc:
             failed.add(node, _cells_at(node, row))
@@ -204,3 +222,66 @@ def _evaluate(
                 x = 0.0
             vals[(r1 + i, c1 + j)] = x
             out[(r1 + i, c1 + j)] = x
+
+
+def _spill(node: FormulaCell, store: CellStore, out: Evaluation, claimed: set[CellKey]) -> None:
+    """A dynamic array formula: its result fills as many cells as it has, from the anchor.
+
+    Excel's rule ("Dynamic array formulas and spilled array behavior"): when a cell of
+    that range holds a value or another formula, the anchor shows #SPILL! and nothing
+    spills. Cells of the range the file stored that the result no longer reaches are
+    emptied. The range filled is recorded in :attr:`Evaluation.spills`.
+    """
+    assert node.compiled is not None
+    v = node.compiled.fn(node.row, node.col)
+    s = node.sheet
+    grid = (v if v.ndim == 2 else v.reshape(1, -1)) if isinstance(v, np.ndarray) else None
+    h, w = grid.shape if grid is not None else (1, 1)
+    if h == 0 or w == 0:
+        grid, h, w, v = None, 1, 1, ERRORS["#CALC!"]
+    sheet = store.sheets.get(s)
+    anchor = sheet.cells.get((node.row, node.col)) if sheet is not None else None
+    stored = (
+        split_range(anchor.fref)
+        if anchor is not None and anchor.fref
+        else (node.row, node.col, node.row, node.col)
+    )
+    r2, c2 = node.row + h - 1, node.col + w - 1
+    blocked = r2 > fx.MAX_ROW or c2 > fx.MAX_COL
+    for r in range(node.row, min(r2, fx.MAX_ROW) + 1):
+        if blocked:
+            break
+        for c in range(node.col, min(c2, fx.MAX_COL) + 1):
+            if (r, c) == (node.row, node.col):
+                continue
+            if (s, r, c) in claimed:
+                blocked = True
+                break
+            held = sheet.cells.get((r, c)) if sheet is not None else None
+            inside = stored[0] <= r <= stored[2] and stored[1] <= c <= stored[3]
+            if held is not None and not inside and held.value is not EMPTY:
+                blocked = True
+                break
+    vals = store.values[s]
+    results = out.results.setdefault(s, {})
+    filled: set[tuple[int, int]] = set()
+    if blocked:
+        vals[(node.row, node.col)] = results[(node.row, node.col)] = ERRORS["#SPILL!"]
+        filled.add((node.row, node.col))
+        extent = (node.row, node.col, node.row, node.col)
+    else:
+        for i in range(h):
+            for j in range(w):
+                x = scalar(grid[i, j]) if grid is not None else v
+                if x is EMPTY:
+                    x = 0.0
+                key = (node.row + i, node.col + j)
+                vals[key] = results[key] = x
+                filled.add(key)
+                claimed.add((s, *key))
+        extent = (node.row, node.col, r2, c2)
+    for r in range(stored[0], stored[2] + 1):
+        for c in range(stored[1], stored[3] + 1):
+            if (r, c) not in filled:
+                vals[(r, c)] = results[(r, c)] = EMPTY
+    out.spills[(s, node.row, node.col)] = extent

@@ -79,6 +79,7 @@ class FormulaCell:
     deps: list[int] = field(default_factory=list)
     calls: frozenset[str] = frozenset()
     n: int = 1
+    dynamic: bool = False
 
     def cells(self) -> list[CellKey]:
         """The cells this node fills (a run of a column, or an array formula's range)."""
@@ -214,12 +215,18 @@ def _called(text: str, row: int, col: int, ours: set[str]) -> frozenset[str]:
     return frozenset(found)
 
 
-def build_graph(book: Book, compiler: Compiler) -> DependencyGraph:
+def build_graph(
+    book: Book,
+    compiler: Compiler,
+    spills: dict[CellKey, tuple[int, int, int, int]] | None = None,
+) -> DependencyGraph:
     """Compile every formula of ``book`` and order them; failures are recorded, not raised.
 
     Alike formulas in consecutive rows of a column (one compiled shape) become one node,
     unless a cell of the run reads another cell of it, or runs read each other in a
     circle although their cells do not: those runs are taken apart into single cells.
+    ``spills`` overrides the spill range of dynamic array formulas by anchor cell (the
+    range their last evaluation filled, where the file stored a smaller one).
     """
     cells: list[FormulaCell] = []
     failures: list[Failure] = []
@@ -243,19 +250,31 @@ def build_graph(book: Book, compiler: Compiler) -> DependencyGraph:
             spill = None
             if cell.ftype == "array":
                 spill = split_range(cell.fref or fx.cell_name(cell.row, cell.col))
+                if spills is not None and cell.dynamic:
+                    spill = spills.get((sheet.index, cell.row, cell.col), spill)
             try:
                 if cell.ftype == "dataTable":
                     raise CompileError("what-if data tables are not supported")
                 if not text:
                     raise CompileError("the formula has no text")
-                compiled = compiler.compile_cell(sheet.index, text, row, col)
+                compiled = compiler.compile_cell(
+                    sheet.index, text, row, col, array=cell.ftype == "array"
+                )
             except (CompileError, RecursionError) as exc:
                 fail(sheet.index, cell.row, cell.col, str(exc))
                 calls = _called(text, row, col, ours) if text else frozenset()
                 cells.append(FormulaCell(sheet.index, cell.row, cell.col, None, spill, calls=calls))
                 continue
             cells.append(
-                FormulaCell(sheet.index, cell.row, cell.col, compiled, spill, calls=compiled.calls)
+                FormulaCell(
+                    sheet.index,
+                    cell.row,
+                    cell.col,
+                    compiled,
+                    spill,
+                    calls=compiled.calls,
+                    dynamic=cell.dynamic and spill is not None,
+                )
             )
     single: set[CellKey] = set()
     nodes = _runs(cells, single)
@@ -282,7 +301,13 @@ def _runs(cells: list[FormulaCell], single: set[CellKey]) -> list[FormulaCell]:
         key = (cell.sheet, cell.row, cell.col)
         if cell.compiled is None or cell.spill is not None or key in single:
             first_of[i] = FormulaCell(
-                cell.sheet, cell.row, cell.col, cell.compiled, cell.spill, calls=cell.calls
+                cell.sheet,
+                cell.row,
+                cell.col,
+                cell.compiled,
+                cell.spill,
+                calls=cell.calls,
+                dynamic=cell.dynamic,
             )
             continue
         by_column.setdefault((cell.sheet, cell.col), []).append(cell)

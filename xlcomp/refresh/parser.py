@@ -130,7 +130,13 @@ _ERRORS = (
     "#CALC!",
 )
 _ERR_RE = "|".join(re.escape(e) for e in _ERRORS)
-_SHEET = r"(?:'(?P<qsheet>(?:[^']|'')+)'|(?P<sheet>[A-Za-z_\\][\w.]*))!"
+# An unquoted sheet name starts with a letter of any script (Лист1!A1) or "_"; a 3-D
+# reference names two sheets (Jan:Mar!B2); an external one its workbook ([1]Bands!B2).
+_LETTER = r"(?:[^\W\d]|\\)"
+_SHEET = (
+    r"(?:'(?P<qsheet>(?:[^']|'')+)'"
+    rf"|(?P<sheet>(?:\[\d+\])?{_LETTER}[\w.]*(?::{_LETTER}[\w.]*)?))!"
+)
 _CELL = r"\$?[A-Za-z]{1,3}\$?\d+"
 _AFTER = r"(?![\w.(\[!])"
 
@@ -144,7 +150,7 @@ _TOKEN = re.compile(
         (?:(?P<cell1>{_CELL})(?::(?P<cell2>{_CELL}))?{_AFTER}
           |(?P<col1>\$?[A-Za-z]{{1,3}}):(?P<col2>\$?[A-Za-z]{{1,3}}){_AFTER}
           |(?P<row1>\$?\d+):(?P<row2>\$?\d+){_AFTER}
-          |(?P<name>[A-Za-z_\\][\w.\\]*)(?P<bracket>\[)?
+          |(?P<name>{_LETTER}[\w.\\]*)(?P<bracket>\[)?
         ))
   | (?P<lbracket>\[)
   | (?P<op><>|<=|>=|[-+*/^&=<>%:,;(){{}}@])

@@ -1,12 +1,15 @@
 """Write computed values into a sheet's XML, touching nothing but the cells that change.
 
 A formula cell ``<c r="C2" s="3"><f>A2*2</f><v>4</v></c>`` whose new value is 6 becomes
-``<c r="C2" s="3"><f>A2*2</f><v>6</v></c>``: the start tag keeps its attributes except
-the type ``t`` (set to ``str``, ``b`` or ``e`` for text, booleans and errors, absent for
-numbers), the ``<f>`` element and anything after ``<v>`` stay as they were, and every byte
-outside the changed ``<c>`` elements is copied. A cell whose cached value already equals
-the new one is not touched at all. Cells of a spilled array formula that the file does
-not hold yet are inserted in column order into their row (the row is created if needed).
+``<c r="C2" s="3"><f>A2*2</f><v>6</v></c>``. When the value keeps its type (a number
+stays a number, text stays ``t="str"``), only the text of ``<v>`` is replaced: the reader
+recorded its byte span, and the new bytes are spliced in. When the type changes, the
+start tag keeps its attributes except the type ``t`` (set to ``str``, ``b`` or ``e`` for
+text, booleans and errors, absent for numbers), the ``<f>`` element and anything after
+``<v>`` stay as they were. Every byte outside the changed values is copied. A cell whose
+cached value already equals the new one is not touched at all. Cells of a spilled array
+formula that the file does not hold yet are inserted in column order into their row (the
+row is created if needed).
 """
 
 from __future__ import annotations
@@ -57,6 +60,14 @@ def same_value(old: Any, new: Any) -> bool:
     return bool(old == new)
 
 
+def _same_type(old_t: str | None, new_t: bytes | None) -> bool:
+    """Whether a cell written with type attribute ``old_t`` can take a value of ``new_t``
+    by replacing the text of its ``<v>`` alone."""
+    if new_t is None:
+        return old_t is None or old_t == "n"
+    return old_t is not None and old_t.encode() == new_t
+
+
 def _new_element(sheet: Sheet, old: bytes, t: bytes | None, v: bytes) -> bytes:
     p = sheet.prefix
     end_tag = old.index(b">")
@@ -83,20 +94,59 @@ def _new_element(sheet: Sheet, old: bytes, t: bytes | None, v: bytes) -> bytes:
     return b"<%sc%s>%s</%sc>" % (p, attrs, inner, p)
 
 
-def patch_sheet(sheet: Sheet, results: dict[tuple[int, int], Any]) -> tuple[bytes, int]:
-    """The sheet's XML with ``results`` written in, and how many cells changed."""
+_F_REF = re.compile(rb"(<(?:\w+:)?f\b[^>]*?\bref\s*=\s*\")[^\"]*(\")")
+_V_ELEMENT = re.compile(rb"<(?:\w+:)?v\b[^>]*?(?:/>|>.*?</(?:\w+:)?v>)", re.S)
+
+
+def _with_ref(element: bytes, ref: bytes) -> bytes:
+    """A cell element whose ``<f ref="...">`` names ``ref`` (a spill range)."""
+    return _F_REF.sub(lambda m: m.group(1) + ref + m.group(2), element, count=1)
+
+
+def _cleared(old: bytes) -> bytes:
+    """A cell element without its value and type: a spill that shrank leaves it empty."""
+    end_tag = old.index(b">")
+    head = _T_ATTR.sub(b"", old[: end_tag + 1])
+    return head + _V_ELEMENT.sub(b"", old[end_tag + 1 :], count=1)
+
+
+def patch_sheet(
+    sheet: Sheet,
+    results: dict[tuple[int, int], Any],
+    spill_refs: dict[tuple[int, int], str] | None = None,
+) -> tuple[bytes, int]:
+    """The sheet's XML with ``results`` written in, and how many cells changed.
+
+    A result that is ``EMPTY`` clears the cell's value (a dynamic array that spills
+    less than before); ``spill_refs`` gives the new ``ref`` of the ``<f>`` of dynamic
+    array formulas whose spill range changed, by anchor cell.
+    """
     p = sheet.prefix
     edits: list[tuple[int, int, bytes]] = []
     missing: dict[int, list[tuple[int, bytes]]] = {}
     changed = 0
+    new_refs = spill_refs or {}
     for (row, col), value in sorted(results.items()):
-        t, v = serialize(value)
         cell = sheet.cells.get((row, col))
+        new_ref = new_refs.get((row, col))
+        if value is EMPTY:
+            if cell is not None and cell.value is not EMPTY:
+                old = sheet.xml[cell.start : cell.end]
+                edits.append((cell.start, cell.end, _cleared(old)))
+                changed += 1
+            continue
+        t, v = serialize(value)
         if cell is not None:
-            if same_value(cell.value, value) and (cell.value is not EMPTY):
+            if same_value(cell.value, value) and (cell.value is not EMPTY) and new_ref is None:
                 continue
-            old = sheet.xml[cell.start : cell.end]
-            edits.append((cell.start, cell.end, _new_element(sheet, old, t, v)))
+            if new_ref is None and cell.vstart >= 0 and _same_type(cell.t, t):
+                edits.append((cell.vstart, cell.vend, v))
+            else:
+                old = sheet.xml[cell.start : cell.end]
+                el = _new_element(sheet, old, t, v)
+                if new_ref is not None:
+                    el = _with_ref(el, new_ref.encode())
+                edits.append((cell.start, cell.end, el))
         else:
             ta = b' t="' + t + b'"' if t is not None else b""
             el = b'<%sc r="%s"%s><%sv>%s</%sv></%sc>' % (
@@ -183,3 +233,31 @@ _FULL_CALC = re.compile(rb"\s+fullCalcOnLoad\s*=\s*(?:\"[^\"]*\"|'[^']*')")
 def drop_full_calc_on_load(workbook_xml: bytes) -> bytes:
     """The workbook part without ``fullCalcOnLoad`` (so viewers show stored values)."""
     return _CALC_PR.sub(lambda m: _FULL_CALC.sub(b"", m.group(0)), workbook_xml, count=1)
+
+
+_AFTER_CALC_PR = re.compile(
+    rb"<(?:\w+:)?(?:oleSize|customWorkbookViews|pivotCaches|smartTagPr|smartTagTypes|"
+    rb"webPublishing|fileRecoveryPr|webPublishObjects|extLst)\b|</(?:\w+:)?workbook>"
+)
+_ROOT = re.compile(rb"<(\w+:)?workbook\b")
+
+
+def set_full_calc_on_load(workbook_xml: bytes) -> bytes:
+    """The workbook part with ``<calcPr fullCalcOnLoad="1">``: Excel recalculates every
+    formula on open (kept when refresh left cells it could not compute)."""
+    m = _CALC_PR.search(workbook_xml)
+    if m is not None:
+        on = _FULL_CALC.search(m.group(0))
+        if on is not None and on.group(0).split(b"=")[1].strip(b"\"' ") in (b"1", b"true"):
+            return workbook_xml
+        tag = _FULL_CALC.sub(b"", m.group(0))
+        end = len(tag) - (2 if tag.endswith(b"/>") else 1)
+        tag = tag[:end].rstrip() + b' fullCalcOnLoad="1"' + tag[end:]
+        return workbook_xml[: m.start()] + tag + workbook_xml[m.end() :]
+    root = _ROOT.search(workbook_xml)
+    prefix = root.group(1) or b"" if root is not None else b""
+    at = _AFTER_CALC_PR.search(workbook_xml)
+    if at is None:
+        return workbook_xml
+    el = b'<%scalcPr fullCalcOnLoad="1"/>' % prefix
+    return workbook_xml[: at.start()] + el + workbook_xml[at.start() :]

@@ -8,7 +8,10 @@ Excel functions take and return, so native functions are called without conversi
 
 from __future__ import annotations
 
+import contextvars
+import datetime
 import math
+import re
 from typing import Any
 
 import numpy as np
@@ -130,3 +133,194 @@ def from_udf(v: Any) -> Any:
     if v is None:
         return EMPTY
     return scalar(v)
+
+
+# ---------------------------------------------------------------------------------------
+# Excel's number semantics: 15 significant digits, text <-> number
+
+
+def round15(x: float) -> float:
+    """``x`` rounded to 15 significant digits, the precision Excel computes and shows.
+
+    Excel stores IEEE doubles but keeps "15 digits of precision" (Microsoft's
+    "Floating-point arithmetic may give inaccurate results in Excel"): 2.21+2.19 is
+    4.3999999999999995 as a double and 4.4 to Excel's ROUNDUP, TEXT and ``&``.
+    """
+    if x == 0 or not math.isfinite(x):
+        return x
+    return float(f"{x:.15g}")
+
+
+def approx_equal(a: float, b: float) -> bool:
+    """Equality as Excel's ``=`` sees two numbers: equal to 15 significant digits."""
+    if a == b:
+        return True
+    return round15(a) == round15(b)
+
+
+def number_text(x: float) -> str:
+    """A number as Excel turns it into text (``=x&""``, TEXT with "General").
+
+    At most 15 significant digits without trailing zeros (``0.1+0.2`` -> ``"0.3"``,
+    ``1/3`` -> ``"0.333333333333333"``), scientific with a two-digit exponent
+    (``"1E+20"``, ``"1.5E-10"``) from 1E+15 up and below 1E-9.
+    """
+    if x == 0:
+        return "0"
+    r = round15(x)
+    if r == 0:
+        return "0"
+    exp = math.floor(math.log10(abs(r)))
+    if -10 < exp < 15:
+        text = f"{r:.{max(0, 14 - exp)}f}"
+        if "." in text:
+            text = text.rstrip("0").rstrip(".")
+        return text
+    mant, _, e = f"{r:.14e}".partition("e")
+    mant = mant.rstrip("0").rstrip(".")
+    n = int(e)
+    return f"{mant}E{'+' if n >= 0 else '-'}{abs(n):02d}"
+
+
+_NUM_TEXT = re.compile(
+    r"""^\s*(?P<neg1>[-+])?\s*(?P<paren>\()?\s*(?P<cur>\$)?\s*(?P<neg2>[-+])?\s*
+    (?P<num>(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?|\.\d+)(?:[eE](?P<exp>[-+]?\d+))?
+    \s*(?P<pct>%)?\s*(?P<cparen>\))?\s*$""",
+    re.X,
+)
+
+
+def text_to_number(text: str) -> float | None:
+    """Text as Excel's arithmetic and VALUE read it, or None when it is not a number.
+
+    Accepts what Excel's VALUE documents ("text in any of the constant number, date, or
+    time formats recognized by Excel"): spaces around, thousands separators
+    (``" 1,200 "``), a currency sign (``"$1,200.50"``), a percent sign (``"15%"`` ->
+    0.15), an exponent, a sign or accounting parentheses (``"(100)"`` -> -100), and ISO
+    or US dates and times (``"2024-01-15"``, ``"1/15/2024"``, ``"13:30"``) as serials.
+    """
+    m = _NUM_TEXT.match(text)
+    if m is not None:
+        if bool(m.group("paren")) != bool(m.group("cparen")):
+            return None
+        if m.group("neg1") and m.group("neg2"):
+            return None
+        exp = m.group("exp")
+        v = float(m.group("num").replace(",", "") + (f"e{exp}" if exp else ""))
+        if m.group("pct"):
+            v /= 100.0
+        if m.group("paren") or "-" in (m.group("neg1") or "") + (m.group("neg2") or ""):
+            v = -v
+        return v if math.isfinite(v) else None
+    return date_text_serial(text)
+
+
+# ---------------------------------------------------------------------------------------
+# Date serials: the 1900 system (with Lotus's 29 February 1900) and the 1904 system
+
+DATE1904: contextvars.ContextVar[bool] = contextvars.ContextVar("DATE1904", default=False)
+"""True while the engine evaluates a workbook saved with ``<workbookPr date1904="1"/>``."""
+
+_EPOCH_1900 = datetime.date(1899, 12, 30)
+_EPOCH_1904 = datetime.date(1904, 1, 1)
+_MONTHS = {
+    m: i + 1
+    for i, m in enumerate(
+        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+    )
+}
+
+
+def serial_to_date(serial: float) -> tuple[int, int, int] | None:
+    """(year, month, day) of a date serial in the workbook's date system, or None.
+
+    In the 1900 system serial 1 is 1 January 1900 and serial 60 is the 29 February 1900
+    that Excel keeps for Lotus 1-2-3 compatibility ("Excel incorrectly assumes that the
+    year 1900 is a leap year", Microsoft KB 214326); in the 1904 system serial 0 is
+    1 January 1904 (KB 214330). Negative serials and years past 9999 are None (#NUM!).
+    """
+    n = math.floor(serial + 1e-9)
+    if DATE1904.get():
+        if n < 0:
+            return None
+        d = _EPOCH_1904 + datetime.timedelta(days=n)
+    else:
+        if n < 0:
+            return None
+        if n == 0:
+            return (1900, 1, 0)
+        if n == 60:
+            return (1900, 2, 29)
+        d = _EPOCH_1900 + datetime.timedelta(days=n + (1 if n < 60 else 0))
+    if d.year > 9999:
+        return None
+    return d.year, d.month, d.day
+
+
+def date_to_serial(d: datetime.date, date1904: bool | None = None) -> float:
+    """The serial of a real calendar date in the workbook's date system (``date1904``:
+    that system instead of the one being evaluated)."""
+    if DATE1904.get() if date1904 is None else date1904:
+        return float((d - _EPOCH_1904).days)
+    n = (d - _EPOCH_1900).days
+    return float(n - 1 if n < 61 else n)
+
+
+def iso_serial(text: str, date1904: bool) -> float | None:
+    """A cell stored as a date (``t="d"``, ISO 8601 text such as ``2024-01-15T09:30:00``)
+    as a serial in the given date system, or None when it is not ISO 8601."""
+    try:
+        when = datetime.datetime.fromisoformat(text.strip().rstrip("Zz"))
+    except ValueError:
+        try:
+            t = datetime.time.fromisoformat(text.strip())
+        except ValueError:
+            return None
+        return (t.hour * 3600 + t.minute * 60 + t.second + t.microsecond / 1e6) / 86400
+    seconds = when.hour * 3600 + when.minute * 60 + when.second + when.microsecond / 1e6
+    return date_to_serial(when.date(), date1904) + seconds / 86400
+
+
+def date_text_serial(text: str) -> float | None:
+    """A date or time typed as text (ISO ``2024-01-15``, US ``1/15/2024``,
+    ``15-Jan-2024``, ``Jan 15, 2024``, ``13:30``, ``1:30 PM``) as a serial, else None."""
+    t = text.strip().lower()
+    day: datetime.date | None = None
+    frac = 0.0
+    date_part, _, time_part = t.partition(" ") if ":" in t and " " in t else (t, "", "")
+    if ":" in date_part and not time_part:
+        date_part, time_part = "", date_part
+    if date_part:
+        m = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:t.*)?", date_part)
+        try:
+            if m:
+                day = datetime.date(int(m[1]), int(m[2]), int(m[3]))
+            elif m := re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})", date_part):
+                y = int(m[3])
+                y = y + (2000 if y < 30 else 1900) if y < 100 else y
+                day = datetime.date(y, int(m[1]), int(m[2]))
+            elif m := re.fullmatch(r"(\d{1,2})[- ]([a-z]{3})[a-z]*[- ](\d{2}|\d{4})", date_part):
+                y = int(m[3])
+                y = y + (2000 if y < 30 else 1900) if y < 100 else y
+                day = datetime.date(y, _MONTHS[m[2]], int(m[1]))
+            elif m := re.fullmatch(r"([a-z]{3})[a-z]* (\d{1,2}),? (\d{4})", date_part):
+                day = datetime.date(int(m[3]), _MONTHS[m[1]], int(m[2]))
+            else:
+                return None
+        except (ValueError, KeyError):
+            return None
+    if time_part:
+        m = re.fullmatch(r"(\d{1,2}):(\d{2})(?::(\d{2}(?:\.\d*)?))?\s*(am|pm)?", time_part.strip())
+        if m is None:
+            return None
+        h, mi, sec = int(m[1]), int(m[2]), float(m[3] or 0)
+        if m[4]:
+            if h > 12:
+                return None
+            h = h % 12 + (12 if m[4] == "pm" else 0)
+        if mi > 59 or sec >= 60:
+            return None
+        frac = (h * 3600 + mi * 60 + sec) / 86400
+    if day is None:
+        return frac if time_part else None
+    return date_to_serial(day) + frac

@@ -9,11 +9,16 @@ options, price, strike) and a risk discount; the sheet computes with our functio
 * total comp per year (TOTALCOMP), year 1 to 4 (one YEARTC call per column over the
   four years), the 4-year sum, and risk-adjusted total comp per year.
 
-"This offer" links to the Offer sheet: its grant is ``offer_grant`` in $1 units. The
-other columns hold example numbers (competing offer 1 adds up to the data's competing
-offer) and are private: ``private_compare_offer_1_inputs`` / ``…_results`` (likewise
-``private_compare_offer_2_*`` and ``private_compare_current_*``) name them. A column
-whose base is cleared stays blank.
+"This offer" links to the Offer sheet: its grant is ``offer_grant`` in $1 units and
+its risk discount the Offer sheet's ``offer_risk_discount``. "Competing offer 1" is the
+Offer sheet's competing offer: its company is ``private_competing_company`` and its
+equity is what its base, bonus and sign-on leave of ``private_competing_tc``, in $1
+units, so its total comp per year is the Offer sheet's competing TC whatever base is
+typed (never below the cash, when the cash alone is more). Its base, bonus and sign-on
+and the other two columns hold example numbers. All three are private:
+``private_compare_offer_1_inputs`` / ``…_results`` (likewise ``private_compare_offer_2_*``
+and ``private_compare_current_*``) name them. A column whose base is cleared stays
+blank.
 """
 
 from __future__ import annotations
@@ -49,20 +54,19 @@ class Example:
 
 
 def competing_example(tc: float, company: str) -> Example:
-    """A public-company offer of RSUs adding up to ``tc``: base, 15 % bonus, equity.
+    """The example cash of a competing offer of ``tc``: base, 15 % bonus, the rest equity.
 
     With equity at 32.5 % of base, tc = base × (1.15 + 0.325) = 1.475 × base; the
-    guide's $295,000 gives base $200,000, equity $65,000 a year = 1,300 RSUs at $200.
+    guide's $295,000 gives base $200,000 and equity $65,000 a year = 260,000 $1 units
+    over four years. On the sheet the units are a formula of the Offer sheet's competing
+    TC, so the column follows it; these are the values it starts with.
     """
     base = round(tc / 1.475 / 1000) * 1000
     equity = max(tc - base * 1.15, 0)
-    price = 200.0
-    return Example(
-        "Competing offer 1", company, base, 0.15, 0, round(equity * 4 / price), price, 0, 0
-    )
+    return Example("Competing offer 1", company, base, 0.15, 0, equity * 4, 1.0, 0, 0)
 
 
-STARTUP = Example("Competing offer 2", "A startup", 210_000, 0.10, 20_000, 60_000, 4.0, 1.0, 0.50)
+STARTUP = Example("Competing offer 2", "A startup", 212_000, 0.10, 20_000, 60_000, 4.0, 1.0, 0.50)
 CURRENT = Example("Current job", "Current employer", 190_000, 0.10, 0, 800, 150.0, 0, 0)
 
 INPUT_ROWS = [
@@ -126,14 +130,16 @@ def write_compare(book: Book) -> Worksheet:
     ws = book.wb.create_sheet(SHEET)
     styles.widths(ws, WIDTHS)
     styles.no_gridlines(ws)
-    styles.put(ws, "A1", "Compare offers", styles.TITLE)
+    styles.put(ws, "A1", '="Compare offers — "&offer_level&", "&offer_region', styles.TITLE)
     ws.row_dimensions[1].height = 28
     layout.note(
         ws,
         2,
-        "This offer comes from the Offer sheet; put your other offers and your current "
-        "job in the lavender columns (the numbers there are examples). Risk-adjusted "
-        "total comp discounts illiquid pre-IPO equity by the column's risk discount.",
+        "This offer and the competing offer's company and total comp come from the Offer "
+        "sheet (the competing offer's equity is what its base, bonus and sign-on leave of "
+        "that total); put your other offers and your current job in the lavender columns "
+        "(the numbers there are examples). Risk-adjusted total comp discounts illiquid "
+        "pre-IPO equity by the column's risk discount (this offer's is on the Offer sheet).",
         "A",
         "E",
         widths=WIDTHS,
@@ -162,7 +168,8 @@ def write_compare(book: Book) -> Worksheet:
     for row, value in links.items():
         styles.put(ws, f"B{row}", value, styles.OUTPUT, fmts.get(row), align="right")
         styles.restyle(ws[f"B{row}"], font=dict(bold=False))
-    styles.put(ws, "B14", 0.30, styles.INPUT, styles.PERCENT, align="right")
+    styles.put(ws, "B14", "=offer_risk_discount", styles.OUTPUT, styles.PERCENT, align="right")
+    styles.restyle(ws["B14"], font=dict(bold=False))
     names = ["private_compare_offer_1", "private_compare_offer_2", "private_compare_current"]
     for col, example, name in zip("CDE", examples, names, strict=True):
         for _, attr, row in INPUT_ROWS:
@@ -177,6 +184,15 @@ def write_compare(book: Book) -> Worksheet:
                 )
         book.name(f"{name}_inputs", SHEET, f"{col}5:{col}14")
         book.name(f"{name}_results", SHEET, f"{col}16:{col}25")
+    # Competing offer 1 is the Offer sheet's competing offer: its company, and equity
+    # (in $1 units over the vesting years) making its TC the competing TC.
+    competing = {
+        5: "=private_competing_company",
+        10: '=IF(C$6="","",MAX(private_competing_tc-TOTALCOMP(C6,0,C7,C8),0)*C13)',
+    }
+    for row, formula in competing.items():
+        styles.put(ws, f"C{row}", formula, styles.PRIVATE_OUTPUT, fmts.get(row), align="right")
+        styles.restyle(ws[f"C{row}"], font=dict(bold=False))
     for col in COLUMNS:
         styles.put(
             ws,
@@ -187,8 +203,8 @@ def write_compare(book: Book) -> Worksheet:
             align="right",
         )
         styles.restyle(ws[f"{col}13"], font=dict(bold=False))
-    layout.amount_validation(ws, "C6:E6 C8:E8 C10:E12")
-    layout.rate_validation(ws, "C7:E7 B14:E14", "the rate")
+    layout.amount_validation(ws, "C6:E6 C8:E8 D10:E12")
+    layout.rate_validation(ws, "C7:E7 C14:E14", "the rate")
 
     layout.heading(ws, 15, "Results", "A", "E", styles.HEADING_3)
     labels = {

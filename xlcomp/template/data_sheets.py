@@ -89,6 +89,8 @@ def write_bands(book: Book) -> Worksheet:
         ws[f"D{i}"].number_format = fmt
         ws[f"E{i}"].number_format = fmt
         ws[f"F{i}"].alignment = Alignment(indent=2)
+    # the header too, so "Max" and "Company" do not run together
+    ws["F1"].alignment = Alignment(horizontal="left", indent=2)
     styles.widths(
         ws,
         {
@@ -119,7 +121,8 @@ def write_bands(book: Book) -> Worksheet:
     styles.put(ws, "M1", "About this sheet", styles.HEADING_4)
     styles.put(ws, "M2", note, styles.NOTE)
     ws.merge_cells("M2:M8")
-    styles.print_setup(ws, landscape=True, area=f"A1:H{len(rows) + 1}", fit_height=1)
+    # The page holds the table, the lists and the note that explains them.
+    styles.print_setup(ws, landscape=True, area=f"A1:M{max(len(rows) + 1, 8)}", fit_height=1)
     return ws
 
 

@@ -1,25 +1,26 @@
 """The Guide sheet: what the workbook is, how to turn the functions on, and the data's
 levers, premiums and sources.
 
-The function list is read from :mod:`xlcomp.udfs` itself (each function's signature,
-optional arguments in brackets, and its Function Wizard text), so the sheet cannot
-drift from the functions.
+The function list is read from the catalogue (:mod:`xlcomp.worksheet.catalogue`: each
+function's signature, optional arguments in brackets, and its Function Wizard text), the
+one place the functions are declared, so the sheet cannot drift from them.
 """
 
 from __future__ import annotations
-
-import inspect
 
 from openpyxl.styles import Font
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
-from xlcomp import udfs
 from xlcomp.template import layout, styles
 from xlcomp.template.book import Book
+from xlcomp.worksheet.catalogue import BY_NAME, NAMES
 
 SHEET = "Guide"
 WIDTHS = {"A": 28, "B": 58, "C": 58}
+SHARE_NOTE_PLACEHOLDER = "A copy made by xlcomp share says here what it removed, and when."
+SHARE_NOTE_LINES = 4
+"""Lines of text the cell kept for xlcomp share's note (``share_note``) has room for."""
 
 SHEETS = [
     ("Guide", "This page: how the workbook works and where its numbers come from."),
@@ -82,18 +83,12 @@ COLOURS = [
 
 def signature(name: str) -> str:
     """``TOTALCOMP(base, equity, bonus_pct, [signon], [signon_years])``."""
-    fn = getattr(udfs, name)
-    args = [
-        p.name if p.default is inspect.Parameter.empty else f"[{p.name}]"
-        for p in inspect.signature(fn).parameters.values()
-    ]
-    return f"{name}({', '.join(args)})"
+    return BY_NAME[name].signature
 
 
 def wizard_text(name: str) -> str:
-    """The function's Function Wizard text (its docstring's first line)."""
-    doc = inspect.getdoc(getattr(udfs, name)) or ""
-    return doc.splitlines()[0] if doc else ""
+    """The function's Function Wizard text (its one-line summary)."""
+    return BY_NAME[name].summary
 
 
 class _Writer:
@@ -193,7 +188,7 @@ def write_guide(book: Book) -> Worksheet:
     w.heading("The functions")
     w.table(
         ["Function", "Arguments ([optional])", "Returns"],
-        [[name, signature(name), wizard_text(name)] for name in sorted(udfs.__all__)],
+        [[name, signature(name), wizard_text(name)] for name in NAMES],
     )
 
     if book.guide.levers:
@@ -222,5 +217,11 @@ def write_guide(book: Book) -> Worksheet:
         "C",
         widths=WIDTHS,
     )
-    styles.print_setup(ws, area=f"A1:C{w.row}", fit_height=1)
+    # A wrapped cell on the page for the note xlcomp share writes (share_note).
+    note_row = w.row + 2
+    styles.put(ws, f"A{note_row}", SHARE_NOTE_PLACEHOLDER, styles.NOTE)
+    ws.merge_cells(f"A{note_row}:C{note_row}")
+    ws.row_dimensions[note_row].height = 15 * SHARE_NOTE_LINES
+    book.name("share_note", ws.title, f"A{note_row}")
+    styles.print_setup(ws, area=f"A1:C{note_row}", fit_height=1)
     return ws

@@ -2,21 +2,28 @@
 
 Layout (rows are fixed; every cell other tools need has a defined name):
 
-* rows 4–13: the offer (``offer_company``, ``offer_region`` and ``offer_level`` as
+* rows 1–2: title and subtitle, formulas of the inputs (level, company, region);
+* rows 4–14: the offer (``offer_company``, ``offer_region`` and ``offer_level`` as
   drop-downs fed by the tables, ``offer_base``, ``offer_equity``,
-  ``offer_bonus_pct``, ``offer_signon``, ``offer_schedule``; ``offer_grant`` computed)
-  and, beside it, the private alternatives (``private_competing_tc``,
+  ``offer_bonus_pct``, ``offer_signon``, ``offer_schedule``, the illiquidity discount
+  ``offer_risk_discount`` the Compare sheet applies; ``offer_grant`` computed) and,
+  beside it, the private alternatives (``private_competing_tc``,
   ``private_competing_company``, ``private_floor``) and the counter levers
   (``private_uplift``, ``private_anchor_gap``);
 * rows 15–21: the offer against the band: one BANDLOOKUP call fills min/mid/max of the
   four components, one BANDPERCENTILE and one COMPARATIO call their columns;
   ``offer_tc`` is TOTALCOMP;
 * rows 23–38: a chart of the offer against the band for each component (its data in
-  J16:M20, the bonus in money at the offered base so one axis fits all);
+  J16:M20, hidden columns the chart still plots; the bonus in money at the offered
+  base so one axis fits all);
 * rows 40–43: vesting (VESTSCHEDULE) and total comp (YEARTC) year by year, 4-year sum;
-* rows 45–51: the counter (COUNTERTARGET, OFFERVERDICT, COUNTERSPLIT) — private;
-* rows 53–54: the counter-offer script (COUNTERSCRIPT) — private;
-* rows 56–: the level at other companies (one LEVELMAP call over the companies).
+* rows 45–52: the counter — private: COUNTERTARGET (anchor, target, floor); the
+  accept-at line ``private_accept_at`` = the best alternative plus the ask,
+  competing × (1 + uplift), never below the floor, which OFFERVERDICT compares the
+  offer with (so a strong offer reads "accept"); COUNTERSPLIT of the target with the
+  offer's sign-on, and TOTALCOMP of the split (``private_split_tc``);
+* rows 54–55: the counter-offer script, COUNTERSCRIPT of the split — private;
+* rows 57–: the level at other companies (one LEVELMAP call over the companies).
 """
 
 from __future__ import annotations
@@ -52,8 +59,10 @@ WIDTHS = {
 BAND_ROW = 16  # header of the offer-against-band table; components in rows 17–20
 YEARS_ROW = 41
 COUNTER_ROW = 47
-SCRIPT_ROW = 54
-LEVELS_ROW = 57
+SCRIPT_ROW = 55
+LEVELS_ROW = 58
+RISK_DISCOUNT = 0.30
+"""The example's illiquidity discount: $100 of pre-IPO stock counted as $70."""
 
 
 def _inputs(book: Book, ws: Worksheet) -> None:
@@ -70,24 +79,26 @@ def _inputs(book: Book, ws: Worksheet) -> None:
         ("Target bonus", "offer_bonus_pct", s.offer_bonus_pct, styles.PERCENT),
         ("Sign-on bonus", "offer_signon", s.offer_signon, money),
         ("Vesting (% per year)", "offer_schedule", "25/25/25/25", None),
+        ("Illiquidity discount (equity)", "offer_risk_discount", RISK_DISCOUNT, styles.PERCENT),
     ]
     for r, (label, name, value, fmt) in enumerate(rows, 5):
         styles.put(ws, f"A{r}", label)
         styles.put(ws, f"B{r}", value, styles.INPUT, fmt, align="right")
         book.name(name, SHEET, f"B{r}")
-    styles.put(ws, "A13", "Equity grant (all years)")
+    styles.put(ws, "A14", "Equity grant (all years)")
     styles.put(
         ws,
-        "B13",
+        "B14",
         '=offer_equity*(LEN(offer_schedule)-LEN(SUBSTITUTE(offer_schedule,"/",""))+1)',
         styles.OUTPUT,
         money,
     )
-    book.name("offer_grant", SHEET, "B13")
+    book.name("offer_grant", SHEET, "B14")
     layout.list_validation(ws, "list_regions", "B6", "region")
     layout.list_validation(ws, "list_levels", "B7", "level")
     layout.amount_validation(ws, "B8:B9 B11")
     layout.rate_validation(ws, "B10", "the bonus")
+    layout.rate_validation(ws, "B13", "the discount")
 
     private: list[tuple[str, str, object, str | None]] = [
         ("Best competing offer (total comp)", "private_competing_tc", s.competing_tc, money),
@@ -127,10 +138,12 @@ def _band_table(book: Book, ws: Worksheet) -> None:
     styles.restyle(ws[f"A{BAND_ROW}"], alignment=dict(horizontal="left"))
     first, last = BAND_ROW + 1, BAND_ROW + 4
     components = ["Base", "Equity", "Bonus", "TC"]
+    # An empty input stays empty here ("" rather than Excel's 0), so the percentile and
+    # compa-ratio of a component left blank say it is required instead of computing one.
     values = [
-        "=offer_base",
-        "=offer_equity",
-        "=offer_bonus_pct",
+        '=IF(ISBLANK(offer_base),"",offer_base)',
+        '=IF(ISBLANK(offer_equity),"",offer_equity)',
+        '=IF(ISBLANK(offer_bonus_pct),"",offer_bonus_pct)',
         "=TOTALCOMP(offer_base,offer_equity,offer_bonus_pct,offer_signon)",
     ]
     row_fmts = [money, money, styles.PERCENT_1, money]
@@ -163,12 +176,15 @@ def _band_table(book: Book, ws: Worksheet) -> None:
         styles.OUTPUT,
         [styles.RATIO],
     )
+    # The note, or the whole of the lookup's error when the bands lack the offer's key
+    # (the cells above are too narrow to show it).
     layout.note(
         ws,
         last + 1,
-        "Percentile: 0 is the band's min, 100 its max, above 100 above the band. "
-        "Compa-ratio: 1.00 is the band's mid. TC is total comp: base + equity + bonus "
-        "+ sign-on spread over four years, against the published tc band.",
+        f'=IF(LEFT(C{first},8)="#XLCOMP!",C{first},"Percentile: 0 is the band\'s min, 100 '
+        "its max, above 100 above the band. Compa-ratio: 1.00 is the band's mid. TC is "
+        "total comp: base + equity + bonus + sign-on spread over four years, against the "
+        'published tc band.")',
         widths=WIDTHS,
     )
 
@@ -189,13 +205,9 @@ def _chart(book: Book, ws: Worksheet) -> None:
         for col, ref in zip("KLM", refs, strict=True):
             styles.put(ws, f"{col}{r}", ref, styles.OUTPUT, money)
             styles.restyle(ws[f"{col}{r}"], font=dict(bold=False))
-    layout.note(
-        ws,
-        last + 1,
-        "The chart's numbers (outside the printed page).",
-        "J",
-        "M",
-    )
+    layout.note(ws, last + 1, "The chart's numbers (hidden columns).", "J", "M")
+    for col in "IJKLM":
+        ws.column_dimensions[col].hidden = True
 
     chart = BarChart()
     chart.type = "col"
@@ -207,6 +219,7 @@ def _chart(book: Book, ws: Worksheet) -> None:
     chart.x_axis.delete = False
     chart.y_axis.delete = False
     chart.legend.position = "b"
+    chart.visible_cells_only = False  # its data sits in hidden columns
     data = Reference(ws, min_col=11, max_col=13, min_row=BAND_ROW, max_row=last)
     cats = Reference(ws, min_col=10, min_row=first, max_row=last)
     chart.add_data(data, titles_from_data=True)
@@ -279,16 +292,25 @@ def _counter(book: Book, ws: Worksheet) -> None:
     book.name("private_counter_anchor", SHEET, f"B{r}")
     book.name("private_counter_target", SHEET, f"B{r + 1}")
     book.name("private_counter_floor", SHEET, f"B{r + 2}")
-    styles.put(ws, f"A{r + 3}", "Verdict on the offer", bold=True)
+    styles.put(ws, f"A{r + 3}", "Accept as is at or above")
     styles.put(
         ws,
         f"B{r + 3}",
-        "=OFFERVERDICT(offer_tc,private_counter_floor,private_counter_target)",
+        "=MAX(private_competing_tc*(1+private_uplift),private_counter_floor)",
+        styles.PRIVATE_OUTPUT,
+        money,
+    )
+    book.name("private_accept_at", SHEET, f"B{r + 3}")
+    styles.put(ws, f"A{r + 4}", "Verdict on the offer", bold=True)
+    styles.put(
+        ws,
+        f"B{r + 4}",
+        "=OFFERVERDICT(offer_tc,private_counter_floor,private_accept_at)",
         styles.PRIVATE_OUTPUT,
         align="center",
     )
-    book.name("private_verdict", SHEET, f"B{r + 3}")
-    verdict = f"$B${r + 3}"
+    book.name("private_verdict", SHEET, f"B{r + 4}")
+    verdict = f"$B${r + 4}"
     for word, fill, font in [
         ("accept", "C6EFCE", "006100"),
         ("counter", "FFEB9C", "9C5700"),
@@ -306,8 +328,8 @@ def _counter(book: Book, ws: Worksheet) -> None:
     split = [
         ("Base", "base", money),
         ("Equity per year", "equity", money),
-        ("Bonus", "bonus_pct", styles.PERCENT),
-        ("Sign-on (one time)", "signon", money),
+        ("Bonus", "bonus_pct", styles.PERCENT_1),  # half points: 14.5%
+        ("Sign-on (one payment)", "signon", money),
     ]
     for i, (label, _, _) in enumerate(split):
         styles.put(ws, f"D{r + i}", label)
@@ -316,19 +338,33 @@ def _counter(book: Book, ws: Worksheet) -> None:
         ws,
         f"G{r}:G{r + 3}",
         f"=COUNTERSPLIT(private_counter_target,offer_region,offer_level,{BANDS},"
-        "offer_base,offer_equity,offer_bonus_pct)",
+        "offer_base,offer_equity,offer_bonus_pct,,offer_signon)",
         styles.PRIVATE_OUTPUT,
         [fmt for _, _, fmt in split],
     )
     book.name("private_split", SHEET, f"G{r}:G{r + 3}")
     for i, (_, name, _) in enumerate(split):
         book.name(f"private_split_{name}", SHEET, f"G{r + i}")
+    styles.put(ws, f"D{r + 4}", "Total comp of the ask", bold=True)
+    ws.merge_cells(f"D{r + 4}:F{r + 4}")
+    styles.put(
+        ws,
+        f"G{r + 4}",
+        "=TOTALCOMP(private_split_base,private_split_equity,private_split_bonus_pct,"
+        "private_split_signon)",
+        styles.PRIVATE_OUTPUT,
+        money,
+    )
+    book.name("private_split_tc", SHEET, f"G{r + 4}")
     layout.note(
         ws,
-        r + 4,
+        r + 5,
         "The target is the better of the offer and your best alternative, plus your ask; "
-        "the anchor opens above it. The split moves every component toward its band max "
-        "by the same share of its headroom; what the band cannot hold becomes a sign-on.",
+        "the anchor opens above it. An offer at or above your best alternative plus your "
+        "ask (never below your floor) is worth accepting as it is. The split moves every "
+        "component toward its band max by the same share of its headroom, in round "
+        "numbers, keeps the sign-on already offered, and asks more sign-on only for what "
+        "the band cannot hold; its total comp counts the sign-on over four years.",
         widths=WIDTHS,
     )
 
@@ -340,8 +376,10 @@ def _script(book: Book, ws: Worksheet) -> None:
     styles.put(
         ws,
         coord,
-        "=COUNTERSCRIPT(private_competing_tc,private_split_base,private_split_equity,"
-        "private_split_bonus_pct,private_floor,private_split_signon,offer_company)",
+        # The split's own error when it has one, not an error about an error.
+        '=IF(LEFT(private_split_base,8)="#XLCOMP!",private_split_base,'
+        "COUNTERSCRIPT(private_competing_tc,private_split_base,private_split_equity,"
+        "private_split_bonus_pct,private_floor,private_split_signon,offer_company))",
         styles.PRIVATE_OUTPUT,
         wrap=True,
     )
@@ -370,8 +408,8 @@ def _levels(book: Book, ws: Worksheet) -> int:
         f"=LEVELMAP(offer_company,offer_level,A{first}:A{last},{LEVELS})",
         styles.OUTPUT,
     )
-    for row in range(first, last + 1):
-        styles.restyle(ws[f"B{row}"], alignment=dict(horizontal="center"))
+    for row in range(first, last + 1):  # left: an error's text runs on over C:G
+        styles.restyle(ws[f"B{row}"], alignment=dict(horizontal="left", indent=1))
     return last
 
 
@@ -380,13 +418,20 @@ def write_offer(book: Book) -> Worksheet:
     ws = book.wb.create_sheet(SHEET)
     styles.widths(ws, WIDTHS)
     styles.no_gridlines(ws)
-    styles.put(ws, "A1", f"Your offer — {book.guide.meta.role}", styles.TITLE)
+    styles.put(
+        ws,
+        "A1",
+        '="Your offer — "&offer_level&IF(offer_company="",""," at "&offer_company)'
+        '&", "&offer_region',
+        styles.TITLE,
+    )
     ws.row_dimensions[1].height = 28
     layout.note(
         ws,
         2,
-        "Change the peach cells; the grey cells are computed by xlcomp's functions (the "
-        "Guide sheet says how to turn them on). The example is the guide's scenario.",
+        "=\"Change the peach cells; the grey cells are computed by xlcomp's functions "
+        '(the Guide sheet says how to turn them on). Now: "&offer_level&" in "'
+        '&offer_region&IF(offer_company="",""," at "&offer_company)&"."',
         widths=WIDTHS,
     )
     _inputs(book, ws)

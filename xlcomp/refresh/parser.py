@@ -551,9 +551,10 @@ def shape_key(text: str, row: int, col: int) -> ShapeKey:
         if len(_PLANS) >= 4096:
             _PLANS.clear()  # bounded: a long-running process reads many workbooks
         plan = _PLANS[raw] = _plan(text)
-    numbers = parts[1::2]
-    values = tuple(int(d) - row if kind else d for d, kind in zip(numbers, plan.kinds, strict=True))
-    return plan.skeleton, plan.kinds, values, tuple(c - col for c in plan.columns)
+    numbers: list[str | int] = list(parts[1::2])
+    for k in plan.rel:
+        numbers[k] = int(parts[2 * k + 1]) - row
+    return plan.skeleton, plan.kinds, tuple(numbers), plan.column_offsets(col)
 
 
 def r1c1_shape(text: str, row: int, col: int) -> str:

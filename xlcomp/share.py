@@ -1016,7 +1016,8 @@ def _share(
     computed = (found.private | found.derived) - set(inputs)
     reasons: dict[str, list[str]] = {}
     for part, why in sorted(parts.dropped.items()):
-        reasons.setdefault(why, []).append(part)
+        shown = "a part whose name quotes a private value" if secrets.hits(part) else part
+        reasons.setdefault(why, []).append(shown)
     dropped_text = "; ".join(f"{why}: {', '.join(names)}" for why, names in reasons.items())
     text = (
         f"Shared copy made by xlcomp share on {when}: removed {len(inputs)} private "

@@ -98,6 +98,17 @@ def _udfs(functions: Functions | None, book: Book) -> dict[str, Callable[..., An
     return {k.upper(): v for k, v in functions.items()}
 
 
+def _read(pkg: Package) -> Book:
+    """The book of ``pkg``; an error names the file."""
+    try:
+        return read_book(pkg)
+    except WorkbookError as exc:
+        where = str(pkg.path)
+        if where in str(exc):
+            raise
+        raise type(exc)(f"{where}: {exc}") from None
+
+
 def dependency_graph(book: Book, *, functions: Functions | None = None) -> DependencyGraph:
     """The formulas of ``book`` compiled and ordered, without evaluating them."""
     store = CellStore(book)
@@ -118,7 +129,7 @@ def recalculate(
     read; formulas that cannot be evaluated are listed in ``failures``.
     """
     with _collector_paused():
-        book = package if isinstance(package, Book) else read_book(package)
+        book = package if isinstance(package, Book) else _read(package)
         store = CellStore(book)
         compiler = Compiler(book, _udfs(functions, book), store)
         graph = build_graph(book, compiler)
@@ -331,13 +342,7 @@ def _refresh(
 ) -> RefreshReport:
     target = Path(out) if out is not None else Path(src)
     pkg = open_workbook(src)
-    try:
-        book = read_book(pkg)
-    except WorkbookError as exc:
-        if str(src) in str(exc):
-            raise
-        raise type(exc)(f"{src}: {exc}") from None
-    recalc = recalculate(book, functions=functions, progress=progress)
+    recalc = recalculate(pkg, functions=functions, progress=progress)
     changed = store_values(recalc)
     write_package(pkg, target)
     return RefreshReport(

@@ -56,11 +56,13 @@ from xlcomp.refresh.values import (
 
 __all__ = [
     "CellStore",
+    "ColumnFn",
     "CompileError",
     "Compiled",
     "Compiler",
     "EvalError",
     "Fn",
+    "LinearRef",
     "Rect",
     "RefSpec",
 ]
@@ -71,6 +73,23 @@ Rect = tuple[int, int, int, int, int]
 """A rectangle of cells: sheet index, first row, first column, last row, last column."""
 RefSpec = Callable[[int, int], "Rect | None"]
 """The rectangle a reference reads from the cell at (row, column); None: no cells."""
+ColumnFn = Callable[[int, int, int], list[Any]]
+"""A compiled formula over a run of rows: (first row, rows, column) -> each row's value."""
+
+
+class LinearRef:
+    """A reference whose rectangle moves with the cell, one row per row (A1 notation:
+    relative and absolute coordinates); what a run of rows reads is the box around what
+    its first and last rows read."""
+
+    __slots__ = ("rect", "sheet")
+
+    def __init__(self, sheet: int, rect: Callable[[int, int], tuple[int, int, int, int]]) -> None:
+        self.sheet = sheet
+        self.rect = rect
+
+    def __call__(self, row: int, col: int) -> Rect:
+        return (self.sheet, *self.rect(row, col))
 
 
 class CompileError(Exception):
@@ -85,13 +104,24 @@ class EvalError(Exception):
 class Compiled:
     """A compiled formula shape: its function, the rectangles it reads, our functions.
 
-    ``calls`` holds the upper-case names of our worksheet functions the formula calls
-    (share freezes such cells into values).
+    ``column`` evaluates a run of rows at once, giving exactly what ``fn`` gives row by
+    row (None: the shape has no column form). ``calls`` holds the upper-case names of
+    our worksheet functions the formula calls (share freezes such cells into values).
     """
 
     fn: Fn
     refs: list[RefSpec]
     calls: frozenset[str] = field(default_factory=frozenset)
+    make_column: Callable[[], ColumnFn | None] | None = None
+    _column: ColumnFn | None = None
+
+    @property
+    def column(self) -> ColumnFn | None:
+        """The column form, compiled the first time a run of rows asks for it."""
+        if self.make_column is not None:
+            self._column = self.make_column()
+            self.make_column = None
+        return self._column
 
 
 class CellStore:
@@ -289,7 +319,7 @@ class Compiler:
         self.values = store.values
         self.get_range = store.get_range
         self.tables = {t.name.upper(): t for t in book.tables}
-        self.shapes: dict[tuple[int, str], Compiled] = {}
+        self.shapes: dict[tuple[int, fx.ShapeKey, bool], Compiled] = {}
         self.name_cache: dict[tuple[str, int], Compiled] = {}
         self._naming: set[tuple[str, int]] = set()
         self._calls: set[str] = set()
@@ -308,7 +338,7 @@ class Compiler:
         whole; in a plain formula a range where one value is expected is reduced to
         the cell in the formula's row or column (Excel's implicit intersection).
         """
-        key = (sheet, fx.shape_key(text, row, col) + ("\x00array" if array else ""))
+        key = (sheet, fx.shape_key(text, row, col), array)
         hit = self.shapes.get(key)
         if hit is not None:
             return hit
@@ -321,6 +351,13 @@ class Compiler:
         self._array = array
         fn = self._compile_scalar(node, sheet, refs)
         compiled = Compiled(fn, refs, frozenset(self._calls))
+
+        def make_column() -> ColumnFn | None:
+            from xlcomp.refresh.columns import column_form
+
+            return None if array else column_form(self, node, sheet, fn)
+
+        compiled.make_column = make_column
         self.shapes[key] = compiled
         return compiled
 
@@ -411,7 +448,7 @@ class Compiler:
         if s is None:
             raise self._missing_sheet(node.sheet or "", node)
         rect = self._rect_fn(node, s)
-        refs.append(lambda r, c: (s, *rect(r, c)))
+        refs.append(LinearRef(s, rect))
         vals = self.values.setdefault(s, {})
         get = vals.get
         if node.is_cell:
@@ -658,7 +695,7 @@ class Compiler:
             return min(p[0], q[0]), min(p[1], q[1]), max(p[2], q[2]), max(p[3], q[3])
 
         s = sa
-        refs.append(lambda r, c: (s, *rect(r, c)))
+        refs.append(LinearRef(s, rect))
         get_range = self.get_range
         return lambda r, c: get_range(s, *rect(r, c))
 

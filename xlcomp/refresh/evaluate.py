@@ -44,8 +44,12 @@ def evaluate(
 ) -> Evaluation:
     """Evaluate every formula of ``graph`` in order, writing results into ``store``.
 
-    ``progress(done, total)`` is called about 200 times. Failures of the graph itself
-    (formulas not compiled, cycles) come first in :attr:`Evaluation.failures`.
+    A run of alike formulas down a column is evaluated as a column when its shape
+    compiled to one (:attr:`Compiled.column`), else cell by cell; a run that reads a cell
+    that failed, or whose column evaluation raised, is evaluated cell by cell, so every
+    cell gets exactly the value or failure it would get alone. ``progress(done, total)``
+    is called about 200 times (cells). Failures of the graph itself (formulas not
+    compiled, cycles) come first in :attr:`Evaluation.failures`.
     """
     token = DATE1904.set(graph.book.date1904)
     try:
@@ -60,63 +64,148 @@ def _run(graph: DependencyGraph, store: CellStore, progress: Progress | None) ->
     claimed: set[CellKey] = set()
     for node in nodes:
         claimed.update(node.cells() if not node.dynamic else [(node.sheet, node.row, node.col)])
-    failed = [node.compiled is None for node in nodes]  # already reported by the graph
-    for i in graph.cyclic:
-        failed[i] = True
     book = graph.book
+    failed = _Failed()
+    for node in nodes:  # already reported by the graph
+        if node.compiled is None:
+            failed.add(node, node.cells())
+    for i in graph.cyclic:
+        failed.add(nodes[i], nodes[i].cells())
 
-    def fail(node: FormulaCell, reason: str) -> None:
+    def fail(node: FormulaCell, row: int, reason: str) -> None:
         out.failures.append(
-            Failure(book.sheet_names[node.sheet], fx.cell_name(node.row, node.col), reason)
+            Failure(book.sheet_names[node.sheet], fx.cell_name(row, node.col), reason)
         )
 
-    total = len(graph.order)
+    total = sum(nodes[i].n for i in graph.order)
     step = max(1, total // 200)
-    for n, i in enumerate(graph.order):
+    done = 0
+    mark = 0
+    for i in graph.order:
         node = nodes[i]
         if node.compiled is None:
+            done += node.n
             continue
-        bad = next((d for d in node.deps if failed[d]), None)
-        if bad is not None:
-            failed[i] = True
-            dep = nodes[bad]
-            fail(
-                node,
-                f"depends on {quote_sheet(book.sheet_names[dep.sheet])}!"
-                f"{fx.cell_name(dep.row, dep.col)}, which could not be evaluated",
-            )
-        else:
+        if node.n > 1 and not any(id(nodes[d]) in failed.nodes for d in node.deps):
             try:
-                if node.dynamic:
-                    _spill(node, store, out, claimed)
-                else:
-                    _evaluate(node, store, out.results)
-                out.computed += 1
-            except (EvalError, CompileError) as exc:
-                failed[i] = True
-                fail(node, str(exc))
-            except Exception as exc:  # formulas raised: report, do not crash
-                failed[i] = True
-                fail(node, f"the engine failed ({type(exc).__name__}: {exc})".rstrip())
-        if progress is not None and (n % step == 0 or n == total - 1):
-            progress(n + 1, total)
+                _run_column(node, store, out.results)
+                out.computed += node.n
+            except Exception:  # cell by cell below says which cell and why
+                _run_cells(node, store, out, failed, fail, book.sheet_names, claimed)
+        else:
+            _run_cells(node, store, out, failed, fail, book.sheet_names, claimed)
+        done += node.n
+        if progress is not None and (done - mark >= step or done == total):
+            mark = done
+            progress(done, total)
     return out
 
 
-def _evaluate(
+class _Failed:
+    """The cells that failed, indexed for "which failed cell does this rectangle hold"."""
+
+    def __init__(self) -> None:
+        self.nodes: set[int] = set()
+        self.columns: dict[tuple[int, int], dict[int, tuple[int, int]]] = {}
+
+    def add(self, node: FormulaCell, cells: list[tuple[int, int, int]]) -> None:
+        self.nodes.add(id(node))
+        anchor = (node.row, node.col)
+        for s, r, c in cells:
+            self.columns.setdefault((s, c), {})[r] = anchor if node.spill is not None else (r, c)
+
+    def first_in(self, rects: list[tuple[int, int, int, int, int]]) -> tuple[int, int, int] | None:
+        """The first (sheet, row, column) of a failed formula inside ``rects``."""
+        best: tuple[int, int, int] | None = None
+        for s, r1, c1, r2, c2 in rects:
+            for (ss, c), rows in self.columns.items():
+                if ss != s or not c1 <= c <= c2:
+                    continue
+                for r, (ar, ac) in rows.items():
+                    if r1 <= r <= r2 and (best is None or (s, ar, ac) < best):
+                        best = (s, ar, ac)
+        return best
+
+
+def _run_cells(
+    node: FormulaCell,
+    store: CellStore,
+    out: Evaluation,
+    failed: _Failed,
+    fail: Callable[[FormulaCell, int, str], None],
+    sheet_names: list[str],
+    claimed: set[CellKey],
+) -> None:
+    assert node.compiled is not None
+    for row in range(node.row, node.row + node.n):
+        bad = failed.first_in(node.reads(row)) if failed.columns else None
+        if bad is not None:
+            s, r, c = bad
+            failed.add(node, _cells_at(node, row))
+            fail(
+                node,
+                row,
+                f"depends on {quote_sheet(sheet_names[s])}!{fx.cell_name(r, c)}, "
+                "which could not be evaluated",
+            )
+            continue
+        try:
+            if node.dynamic:
+                _spill(node, store, out, claimed)
+            else:
+                _evaluate(node, row, store, out.results)
+            out.computed += 1
+        except (EvalError, CompileError) as exc:
+            failed.add(node, _cells_at(node, row))
+            fail(node, row, str(exc))
+        except Exception as exc:  # formulas raised: report, do not crash
+            failed.add(node, _cells_at(node, row))
+            fail(node, row, f"the engine failed ({type(exc).__name__}: {exc})".rstrip())
+
+
+def _cells_at(node: FormulaCell, row: int) -> list[tuple[int, int, int]]:
+    if node.spill is not None:
+        return node.cells()
+    return [(node.sheet, row, node.col)]
+
+
+def _run_column(
     node: FormulaCell, store: CellStore, results: dict[int, dict[tuple[int, int], Any]]
 ) -> None:
     assert node.compiled is not None
-    v = node.compiled.fn(node.row, node.col)
+    column = node.compiled.column
+    col = node.col
+    if column is None:
+        fn = node.compiled.fn
+        got = [fn(r, col) for r in range(node.row, node.row + node.n)]
+    else:
+        got = column(node.row, node.n, col)
+    keys = [(r, col) for r in range(node.row, node.row + node.n)]
+    vals = [_cell_value(v) for v in got]
+    store.values[node.sheet].update(zip(keys, vals, strict=True))
+    results.setdefault(node.sheet, {}).update(zip(keys, vals, strict=True))
+
+
+def _cell_value(v: Any) -> Any:
+    """What a formula's value leaves in its (single) cell."""
+    if type(v) is float:
+        return v
+    if isinstance(v, np.ndarray):
+        v = scalar(v[0, 0]) if v.size else VALUE_ERROR
+    return 0.0 if v is EMPTY else v
+
+
+def _evaluate(
+    node: FormulaCell, row: int, store: CellStore, results: dict[int, dict[tuple[int, int], Any]]
+) -> None:
+    assert node.compiled is not None
+    v = node.compiled.fn(row, node.col)
     vals = store.values[node.sheet]
     out = results.setdefault(node.sheet, {})
     if node.spill is None:
-        if isinstance(v, np.ndarray):
-            v = scalar(v[0, 0]) if v.size else VALUE_ERROR
-        if v is EMPTY:
-            v = 0.0
-        vals[(node.row, node.col)] = v
-        out[(node.row, node.col)] = v
+        v = _cell_value(v)
+        vals[(row, node.col)] = v
+        out[(row, node.col)] = v
         return
     r1, c1, r2, c2 = node.spill
     h, w = r2 - r1 + 1, c2 - c1 + 1

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from xlcomp.refresh import parser as fx
 from xlcomp.refresh.book import Book, split_range
-from xlcomp.refresh.compiler import Compiled, CompileError, Compiler, Rect
+from xlcomp.refresh.compiler import Compiled, CompileError, Compiler, LinearRef, Rect
 from xlcomp.refresh.functions import bare_name
 
 __all__ = [
@@ -60,12 +60,15 @@ def quote_sheet(name: str) -> str:
 
 @dataclass(slots=True)
 class FormulaCell:
-    """One formula of the workbook: where it is, its compiled shape, its inputs.
+    """One node of the graph: a formula, or a run of alike formulas down a column.
 
-    ``compiled`` is None when the formula could not be compiled (the reason is in
+    The node fills ``n`` cells from (``row``, ``col``) downwards, each holding the same
+    formula shape (``compiled``), so that it can be evaluated as a column. ``compiled``
+    is None when the formula could not be compiled (the reason is in
     :attr:`DependencyGraph.failures`). ``spill`` is the range an array formula fills
-    (first row, first column, last row, last column). ``deps`` are the indices of the
-    formula cells it reads, ``calls`` the names of our worksheet functions it calls.
+    (first row, first column, last row, last column; ``n`` is then 1). ``deps`` are the
+    indices of the nodes it reads, ``calls`` the names of our worksheet functions it
+    calls.
     """
 
     sheet: int
@@ -75,24 +78,54 @@ class FormulaCell:
     spill: tuple[int, int, int, int] | None = None
     deps: list[int] = field(default_factory=list)
     calls: frozenset[str] = frozenset()
+    n: int = 1
     dynamic: bool = False
 
     def cells(self) -> list[CellKey]:
-        """The cells this formula fills (one, or the whole range of an array formula)."""
+        """The cells this node fills (a run of a column, or an array formula's range)."""
         if self.spill is None:
-            return [(self.sheet, self.row, self.col)]
+            return [(self.sheet, self.row + i, self.col) for i in range(self.n)]
         r1, c1, r2, c2 = self.spill
         return [(self.sheet, r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)]
 
-    def reads(self) -> list[Rect]:
-        """The rectangles this formula reads (empty when it could not be compiled)."""
+    def reads(self, row: int | None = None) -> list[Rect]:
+        """The rectangles the formula in ``row`` (default: the node's first) reads."""
         if self.compiled is None:
             return []
+        r = self.row if row is None else row
         out = []
         for spec in self.compiled.refs:
-            box = spec(self.row, self.col)
+            box = spec(r, self.col)
             if box is not None:
                 out.append(box)
+        return out
+
+    def span(self) -> list[Rect]:
+        """The rectangles the whole node reads: for each reference, the box around what
+        it reads from every row of the node."""
+        if self.compiled is None:
+            return []
+        first, last = self.row, self.row + self.n - 1
+        out: list[Rect] = []
+        for spec in self.compiled.refs:
+            if self.n == 1:
+                boxes = [spec(first, self.col)]
+            elif isinstance(spec, LinearRef):
+                boxes = [spec(first, self.col), spec(last, self.col)]
+            else:
+                boxes = [spec(r, self.col) for r in range(first, last + 1)]
+            found = [b for b in boxes if b is not None]
+            for sheet in {b[0] for b in found}:
+                mine = [b for b in found if b[0] == sheet]
+                out.append(
+                    (
+                        sheet,
+                        min(b[1] for b in mine),
+                        min(b[2] for b in mine),
+                        max(b[3] for b in mine),
+                        max(b[4] for b in mine),
+                    )
+                )
         return out
 
 
@@ -123,29 +156,31 @@ class DependencyGraph:
         """Every cell filled by a formula that reads, directly or through other formulas,
         one of ``seeds``. A formula that could not be compiled or sits on a cycle counts
         as dependent (nothing can be said of what it reads), and so does what reads it.
-        Seeds themselves are included only when a formula fills them and is dependent."""
+        Seeds themselves are included only when a formula fills them and is dependent.
+        Each cell of a column run is judged by what that cell reads."""
         index: dict[tuple[int, int], list[int]] = {}
-        for s, r, c in seeds:
-            index.setdefault((s, c), []).append(r)
-        for rows in index.values():
-            rows.sort()
-        hit = [False] * len(self.nodes)
-        queue: deque[int] = deque()
-        cyclic = set(self.cyclic)
-        for i, node in enumerate(self.nodes):
-            if node.compiled is None or i in cyclic or _reads_any(node.reads(), index):
-                hit[i] = True
-                queue.append(i)
-        while queue:
-            i = queue.popleft()
-            for j in self.dependents_of[i]:
-                if not hit[j]:
-                    hit[j] = True
-                    queue.append(j)
+
+        def add(key: CellKey) -> None:
+            rows = index.setdefault((key[0], key[2]), [])
+            k = bisect.bisect_left(rows, key[1])
+            if k == len(rows) or rows[k] != key[1]:
+                rows.insert(k, key[1])
+
+        for key in seeds:
+            add(key)
         out: set[CellKey] = set()
-        for i, node in enumerate(self.nodes):
-            if hit[i]:
-                out.update(node.cells())
+        cyclic = set(self.cyclic)
+        for i in [*self.order, *self.cyclic]:
+            node = self.nodes[i]
+            if node.compiled is None or i in cyclic:
+                hit = node.cells()
+            elif node.spill is not None:
+                hit = node.cells() if _reads_any(node.reads(), index) else []
+            else:
+                hit = [key for key in node.cells() if _reads_any(node.reads(key[1]), index)]
+            for key in hit:
+                out.add(key)
+                add(key)
         return out
 
 
@@ -187,10 +222,13 @@ def build_graph(
 ) -> DependencyGraph:
     """Compile every formula of ``book`` and order them; failures are recorded, not raised.
 
+    Alike formulas in consecutive rows of a column (one compiled shape) become one node,
+    unless a cell of the run reads another cell of it, or runs read each other in a
+    circle although their cells do not: those runs are taken apart into single cells.
     ``spills`` overrides the spill range of dynamic array formulas by anchor cell (the
     range their last evaluation filled, where the file stored a smaller one).
     """
-    nodes: list[FormulaCell] = []
+    cells: list[FormulaCell] = []
     failures: list[Failure] = []
     ours = {bare_name(n) for n in compiler.udfs}
 
@@ -211,11 +249,7 @@ def build_graph(
                 text, row, col = masters[cell.si]
             spill = None
             if cell.ftype == "array":
-                spill = (
-                    split_range(cell.fref)
-                    if cell.fref
-                    else (cell.row, cell.col, cell.row, cell.col)
-                )
+                spill = split_range(cell.fref or fx.cell_name(cell.row, cell.col))
                 if spills is not None and cell.dynamic:
                     spill = spills.get((sheet.index, cell.row, cell.col), spill)
             try:
@@ -229,9 +263,9 @@ def build_graph(
             except (CompileError, RecursionError) as exc:
                 fail(sheet.index, cell.row, cell.col, str(exc))
                 calls = _called(text, row, col, ours) if text else frozenset()
-                nodes.append(FormulaCell(sheet.index, cell.row, cell.col, None, spill, calls=calls))
+                cells.append(FormulaCell(sheet.index, cell.row, cell.col, None, spill, calls=calls))
                 continue
-            nodes.append(
+            cells.append(
                 FormulaCell(
                     sheet.index,
                     cell.row,
@@ -242,54 +276,100 @@ def build_graph(
                     dynamic=cell.dynamic and spill is not None,
                 )
             )
-    order, cyclic, dependents = _order(nodes)
-    for i in cyclic:
-        node = nodes[i]
-        fail(node.sheet, node.row, node.col, "circular reference")
+    single: set[CellKey] = set()
+    nodes = _runs(cells, single)
+    while True:
+        order, cyclic, dependents, split = _order(nodes)
+        if not split:
+            break
+        for node in nodes:
+            if node.n > 1 and (node.sheet, node.row, node.col) in split:
+                single.update(node.cells())
+        nodes = _runs(cells, single)
+    for i in cyclic:  # every node on a cycle is a single formula by now
+        fail(nodes[i].sheet, nodes[i].row, nodes[i].col, "circular reference")
     return DependencyGraph(book, nodes, order, cyclic, dependents, failures)
 
 
-def _order(nodes: list[FormulaCell]) -> tuple[list[int], list[int], list[list[int]]]:
-    """Evaluation order, the nodes on or after a cycle, and each node's dependents."""
-    # Index formula outputs by sheet and column: rows sorted, for range look-ups.
-    where: dict[tuple[int, int, int], int] = {}
+def _runs(cells: list[FormulaCell], single: set[CellKey]) -> list[FormulaCell]:
+    """``cells`` with each run of alike formulas down a column made one node (in the
+    order of their first cells); cells in ``single`` stay alone."""
+    position = {(c.sheet, c.row, c.col): i for i, c in enumerate(cells)}
+    by_column: dict[tuple[int, int], list[FormulaCell]] = {}
+    first_of: dict[int, FormulaCell] = {}
+    for i, cell in enumerate(cells):
+        key = (cell.sheet, cell.row, cell.col)
+        if cell.compiled is None or cell.spill is not None or key in single:
+            first_of[i] = FormulaCell(
+                cell.sheet,
+                cell.row,
+                cell.col,
+                cell.compiled,
+                cell.spill,
+                calls=cell.calls,
+                dynamic=cell.dynamic,
+            )
+            continue
+        by_column.setdefault((cell.sheet, cell.col), []).append(cell)
+    for column in by_column.values():
+        column.sort(key=lambda c: c.row)
+        run: FormulaCell | None = None
+        for cell in column:
+            if run is not None and run.compiled is cell.compiled and run.row + run.n == cell.row:
+                run.n += 1
+                continue
+            run = FormulaCell(cell.sheet, cell.row, cell.col, cell.compiled, calls=cell.calls)
+            first_of[position[(cell.sheet, cell.row, cell.col)]] = run
+    return [first_of[i] for i in sorted(first_of)]
+
+
+def _order(
+    nodes: list[FormulaCell],
+) -> tuple[list[int], list[int], list[list[int]], set[CellKey]]:
+    """Evaluation order, the nodes on or after a cycle, each node's dependents, and the
+    first cells of column runs to take apart (empty when the order stands)."""
+    # Each sheet's column: the (first row, last row, node) of the formulas in it, sorted.
+    spans: dict[tuple[int, int], list[tuple[int, int, int]]] = {}
     for i, node in enumerate(nodes):
         if node.spill is not None:
-            for key in node.cells():
-                where[key] = i
+            r1, c1, r2, c2 = node.spill
+            for c in range(c1, c2 + 1):
+                spans.setdefault((node.sheet, c), []).append((r1, r2, i))
         else:
-            where[(node.sheet, node.row, node.col)] = i
-    cols: dict[int, dict[int, list[int]]] = {}
-    for s, r, c in where:
-        cols.setdefault(s, {}).setdefault(c, []).append(r)
-    for bycol in cols.values():
-        for rows in bycol.values():
-            rows.sort()
+            spans.setdefault((node.sheet, node.col), []).append(
+                (node.row, node.row + node.n - 1, i)
+            )
+    columns: dict[int, dict[int, tuple[list[int], list[tuple[int, int, int]]]]] = {}
+    for (s, c), found in spans.items():
+        found.sort()
+        columns.setdefault(s, {})[c] = ([end for _start, end, _i in found], found)
     dependents: list[list[int]] = [[] for _ in nodes]
     indeg = [0] * len(nodes)
+    split: set[CellKey] = set()
     for i, node in enumerate(nodes):
         deps: set[int] = set()
-        for spec in node.compiled.refs if node.compiled is not None else ():
-            box = spec(node.row, node.col)
-            if box is None:
+        for s, r1, c1, r2, c2 in node.span():
+            bycol = columns.get(s)
+            if not bycol:
                 continue
-            s, r1, c1, r2, c2 = box
-            found = cols.get(s)
-            if not found:
-                continue
-            if r1 == r2 and c1 == c2:
-                j = where.get((s, r1, c1))
-                if j is not None:
-                    deps.add(j)
-                continue
-            for c, rows in found.items():
-                if c1 <= c <= c2:
-                    lo = bisect.bisect_left(rows, r1)
-                    hi = bisect.bisect_right(rows, r2)
-                    for rr in rows[lo:hi]:
-                        deps.add(where[(s, rr, c)])
+            for c in range(c1, c2 + 1) if c2 - c1 < len(bycol) else sorted(bycol):
+                entry = bycol.get(c)
+                if entry is None or not c1 <= c <= c2:
+                    continue
+                ends, found = entry
+                k = bisect.bisect_left(ends, r1)
+                while k < len(found) and found[k][0] <= r2:
+                    deps.add(found[k][2])
+                    k += 1
+        if i in deps:
+            deps.discard(i)
+            if node.n > 1:
+                split.add((node.sheet, node.row, node.col))
+            else:
+                indeg[i] += 1  # a formula reading itself: a cycle of one
+                dependents[i].append(i)
         node.deps = sorted(deps)
-        indeg[i] = len(deps)
+        indeg[i] += len(deps)
         for d in deps:
             dependents[d].append(i)
     ready = deque(i for i, d in enumerate(indeg) if d == 0)
@@ -302,4 +382,6 @@ def _order(nodes: list[FormulaCell]) -> tuple[list[int], list[int], list[list[in
             if indeg[j] == 0:
                 ready.append(j)
     cyclic = [i for i, d in enumerate(indeg) if d > 0]
-    return out, cyclic, dependents
+    if not split:
+        split = {(nodes[i].sheet, nodes[i].row, nodes[i].col) for i in cyclic if nodes[i].n > 1}
+    return out, cyclic, dependents, split

@@ -27,6 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 XLCOMP = [PYTHON, "-m", "xlcomp"]
 SELFCHECK = [PYTHON, "-m", "xlcomp.ooxml.selfcheck"]
+GUIDE_TOML = str(ROOT / "xlcomp" / "data" / "guide.toml")
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,26 @@ COMMANDS: list[Command] = [
         "render",
         lambda book, out: [*XLCOMP, "render", str(book), "-o", str(out.with_suffix(".pdf"))],
         "nothing",
+        accepts_minimal=False,
+    ),
+    Command(
+        "update",
+        lambda book, out: [*XLCOMP, "update", str(book), "--from", GUIDE_TOML],
+        "in-place",
+        accepts_minimal=False,
+    ),
+    Command(
+        "update-copy",
+        lambda book, out: [
+            *XLCOMP,
+            "update",
+            str(book),
+            "--from",
+            GUIDE_TOML,
+            "-o",
+            str(out.parent),
+        ],
+        "copy",
         accepts_minimal=False,
     ),
 ]

@@ -257,15 +257,16 @@ def test_refresh_names_error_cells_and_exits_1(tmp_path: Path) -> None:
     lines = proc.stderr.splitlines()
     listed = [line for line in lines if re.match(r"xlcomp: \w+!\$?[A-Z]+\d+: ", line)]
     assert len(listed) == 10
-    # TOTALCOMP's cell names the argument; the bonus placed in its band reads the value
-    # as a rate too (the first error in row order, Offer!F19).
+    # TOTALCOMP's cell on the Offer sheet, with the function's own message.
     assert (
         "xlcomp: Offer!B20: #XLCOMP! bonus_pct: 15 looks like a whole percent: enter 15% or 0.15"
-        in listed
-    )
-    assert listed[0] == (
-        "xlcomp: Offer!F19: #XLCOMP! value: 15 looks like a whole percent: enter 15% or 0.15"
-    )
+    ) in listed
+    # Listed in sheet, row, column order; the bonus's band percentile (row 19) first.
+    assert listed[0].startswith("xlcomp: Offer!F19: #XLCOMP! ")
+    places = [re.match(r"xlcomp: Offer!([A-Z]+)(\d+)", line) for line in listed]
+    assert all(places)
+    order = [(int(m.group(2)), len(m.group(1)), m.group(1)) for m in places if m]
+    assert order == sorted(order)
     more = re.search(r"… and (\d+) more error cells", proc.stderr)
     total = re.search(r"; (\d+) cells show an error", proc.stdout)
     assert more and total, proc.stderr + proc.stdout
@@ -310,10 +311,9 @@ def test_share_names_error_cells_of_the_copy(tmp_path: Path) -> None:
     before = digest(path)
     proc = run("share", path, "-o", tmp_path / "copy.xlsx")
     assert proc.returncode == 1
-    lines = proc.stderr.splitlines()
-    # first error in row order (Offer!F19, the bonus as a rate), then the offer's bonus
-    assert lines[0].startswith("xlcomp: Offer!F19: #XLCOMP! value: 15")
-    assert any(line.startswith("xlcomp: Offer!B20: #XLCOMP! bonus_pct: 15") for line in lines)
+    assert (
+        "xlcomp: Offer!B20: #XLCOMP! bonus_pct: 15 looks like a whole percent: enter 15% or 0.15"
+    ) in proc.stderr.splitlines()
     assert digest(path) == before
 
 

@@ -277,3 +277,66 @@ def test_share_note_lands_on_the_guide_page(tmp_path: Path) -> None:
     last_row = int(area.rsplit("$", 1)[1])
     assert last_row == note.row
     assert f"A{note.row}:C{note.row}" in {str(r) for r in guide.merged_cells.ranges}
+
+
+# --- issue 17's template part: the equity block, five years, the bridge --------------
+# The example grant: 32,000 RSUs of 330,000,000 fully diluted shares at a $3.3B valuation
+# ($10.00 a share = the offer's $320,000 over four years); 10 % dilution over 2 rounds.
+# At an exit of k × $3.3B the grant is worth 32,000 / 330,000,000 × 0.81 × k × 3.3B =
+# 259,200 × k. Five years with a 40,000 refresher (25/25/25/25): year N = 276,000 +
+# 80,000 (years 1–4) + 10,000 × (N − 1) of refreshers: 356,000; 366,000; 376,000;
+# 386,000; year 5 = 276,000 + 40,000 = 316,000.
+# The bridge: a 120,000 grant started 2024-03-01, leaving 2026-12-01 (33 months vested):
+# unvested 120,000 × 15/48 = 37,500; a year later (45 months) 120,000 × 3/48 = 7,500, so
+# the first year away forfeits 30,000: the sign-on to ask. The split keeps it as the
+# sign-on already on the table: the components must reach 373,800 − 7,500 = 366,300
+# from 356,000: 10,750 t = 10,300, t = 0.958: base 244,791 -> 245,000, equity 84,791 ->
+# 85,000; TC = 366,750 + 7,500 = 374,250, "$374.3K" (half up).
+BRIDGE = {"private_current_grant": 120_000}
+BRIDGE_VALUES = [
+    ("offer_price", 10.0),
+    ("private_unvested", 37_500),
+    ("private_bridge", 30_000),
+    ("private_split_base", 245_000),
+    ("private_split_equity", 85_000),
+    ("private_split_bonus_pct", 0.15),
+    ("private_split_signon", 30_000),
+    ("private_split_tc", 374_250),
+]
+
+
+@pytest.fixture(scope="module")
+def bridged(tmp_path_factory: pytest.TempPathFactory) -> openpyxl.Workbook:
+    """The built-in scenario with an unvested grant at the current job, refreshed."""
+    return _with_inputs(tmp_path_factory.mktemp("bridge"), BRIDGE)
+
+
+@pytest.mark.parametrize(("name", "exp"), BRIDGE_VALUES, ids=[n for n, _ in BRIDGE_VALUES])
+def test_bridge_feeds_the_counter(bridged: openpyxl.Workbook, name: str, exp: object) -> None:
+    """A year of the unvested grant becomes the least sign-on the split asks for."""
+    _check(_cell(bridged, name).value, exp)
+
+
+def test_bridge_named_in_the_script(bridged: openpyxl.Workbook) -> None:
+    """The script asks for the sign-on as a bridge, quoting TOTALCOMP of the split."""
+    script = _cell(bridged, "private_script").value
+    assert (
+        "plus a $30K sign-on to bridge my unvested RSUs — bringing my total comp to "
+        "$374.3K a year (sign-on spread over four years)" in script
+    )
+
+
+def test_equity_block_exit_scenarios_and_five_years(bridged: openpyxl.Workbook) -> None:
+    """EQUITYEXIT at 1×, 3×, 10× today's valuation; YEARTC over five years with refreshers."""
+    ((sheet, exits),) = bridged.defined_names["offer_exit_values"].destinations
+    got = [c.value for row in bridged[sheet][exits.replace("$", "")] for c in row]
+    assert got == pytest.approx([259_200, 777_600, 2_592_000])
+    ((sheet, years),) = bridged.defined_names["offer_tc_5yr"].destinations
+    got = [c.value for row in bridged[sheet][years.replace("$", "")] for c in row]
+    assert got == pytest.approx([356_000, 366_000, 376_000, 386_000, 316_000])
+
+
+def test_no_bridge_by_default(seattle: openpyxl.Workbook) -> None:
+    """Without a current grant the bridge is 0 and the script says "sign-on bonus"."""
+    assert _cell(seattle, "private_bridge").value == 0
+    assert "sign-on bonus" in _cell(seattle, "private_script").value

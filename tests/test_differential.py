@@ -41,4 +41,9 @@ def test_comparison_and_known_differences() -> None:
     assert known_difference(f, True, False) is not None
     assert known_difference("(A1<B1)", True, False) is None
     assert known_difference('A1&TEXT(A2-7,"0.0,,")', "-9-0.0", "-90.0") is not None
-    assert len(KNOWN_DIFFERENCES) == 6
+    assert known_difference('MATCH("5",A1:A10,0)', "#N/A", 7.0) is not None
+    assert known_difference("MATCH(5,A1:A10,0)", "#N/A", 7.0) is None
+    assert known_difference('LEFT(TEXT(A1,"0.0,,"),3)', "-0.", "0.0") is not None
+    assert known_difference('TEXT(-A1,"# ?/?")', "0    ", "-0    ") is not None
+    assert known_difference('LEFT(TEXT(A1,"0.0"),3)', "-1.", "1.0") is None
+    assert len(KNOWN_DIFFERENCES) == 7

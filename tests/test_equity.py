@@ -134,12 +134,16 @@ def test_a_column_of_years_with_a_row_of_signons() -> None:
 
 
 def test_countersplit_keeps_the_offered_signon() -> None:
-    """The sign-on asked is never below the offer's sign-on (the last argument)."""
+    """The sign-on asked is never below the offer's sign-on (the last argument), and the
+    ask still reaches the target as TOTALCOMP counts it (the sign-on spread over 4 years)."""
     without = udfs.COUNTERSPLIT(300000, SF, SENIOR, BANDS)
     assert without[3] == [0.0]  # the target is inside the bands: no sign-on needed
     got = udfs.COUNTERSPLIT(300000, SF, SENIOR, BANDS, None, None, None, None, 40000)
-    assert got[:3] == without[:3]
-    assert got[3] == [40000.0]
+    (base,), (equity,), (bonus,), (signon,) = got
+    assert signon >= 40000.0
+    assert udfs.TOTALCOMP(base, equity, bonus, signon) >= 300000
+    # the offered 40,000 counts 10,000 a year: no component asks for more than without it
+    assert base <= without[0][0] and equity <= without[1][0] and bonus <= without[2][0]
 
 
 # --- properties ---------------------------------------------------------------------

@@ -81,6 +81,7 @@ def _grid(*rows: list[Any]) -> Any:
         ("MAX", (_grid([None]),), 0.0),
         ("COUNT", (_grid([None]), _grid(["5", 5.0])), 1.0),
         ("COUNTA", (_grid([None, "", 0.0]),), 2.0),
+        ("COUNTA", (_grid([None]), EMPTY), 1.0),  # an empty value argument counts
         ("PRODUCT", (_grid([None]), 3.0), 3.0),
         ("INDEX", (_grid([1.0, None]), 1.0, 2.0), EMPTY),
         ("MATCH", ("b*", _grid(["apple"], ["Banana"]), 0.0), 2.0),
@@ -299,6 +300,9 @@ def test_implicit_intersection(tmp_path: Path) -> None:
     ws.write_formula("F4", "=SUM(Base)")  # SUM takes the range whole
     ws.write_formula("G5", "=SUMPRODUCT((B2:B6>300)*B2:B6)")  # array parameter
     ws.write_formula("H2", "=ROUND(B2:B6/3,0)")
+    ws.write_formula("I4", "=SUM(IF(TRUE,B2:B6,0))")  # IF hands the range on whole
+    ws.write_formula("J4", "=SUM(CHOOSE(2,B2:B3,B5:B6))")
+    ws.write_formula("K4", "=IF(B4>300,B2:B6*2,0)")  # inside *, the cell of row 4
     wb.close()
     report, v = _refresh(path, tmp_path)
     assert report.ok
@@ -309,6 +313,7 @@ def test_implicit_intersection(tmp_path: Path) -> None:
     assert v[("S", "F4")] == 2000
     assert v[("S", "G5")] == 400 + 500 + 600
     assert v[("S", "H2")] == 67
+    assert (v[("S", "I4")], v[("S", "J4")], v[("S", "K4")]) == (2000, 1100, 800)
 
 
 def test_date1904_workbook(tmp_path: Path) -> None:
@@ -583,6 +588,7 @@ def test_excel_answers_where_libreoffice_differs(tmp_path: Path) -> None:
         "B6": ('=TEXT(2,"m/d/yyyy")', "1/2/1900"),  # serial 1 is 1 Jan 1900
         "B7": ("=SUM(A2:A3)", "#DIV/0!"),  # the first error (LibreOffice: the last)
         "B8": ('=1E+15&""', "1E+15"),  # General's switch (LibreOffice: 16 digits)
+        "B11": ('=MATCH("5",E1:E2,0)', "#N/A"),  # text 5 is not the number 5
         # Every criteria pair must hold, in any order (LibreOffice: 0 in this order).
         "B9": ('=COUNTIFS(C1:C4,"",D1:D4,"1.5")', 1),
         "B10": ('=COUNTIFS(D1:D4,"1.5",C1:C4,"")', 1),
@@ -590,6 +596,7 @@ def test_excel_answers_where_libreoffice_differs(tmp_path: Path) -> None:
     ws.write_string("D1", "1.5")
     ws.write_string("C2", "x")
     ws.write_string("D2", "1.5")
+    ws.write_number("E2", 5.0)
     for cell, (f, _exp) in cases.items():
         ws.write_formula(cell, f)
     wb.close()

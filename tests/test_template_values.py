@@ -1,14 +1,15 @@
 """The template's formulas, evaluated with our functions, give the guide's numbers.
 
 A small evaluator (enough for the template's own formulas: references, defined names,
-table references, our functions and SUM, MAX, LEN, LEFT, SUBSTITUTE, IF, COUNTA,
-``+ - * / & =``)
+table references, our functions and SUM, MAX, ROUNDUP, LEN, LEFT, SUBSTITUTE, IF, COUNTA,
+``+ - * / & = <> > < >= <=``)
 runs the Offer, Compare and Checks sheets through :mod:`xlcomp.worksheet`, the same
 functions Excel calls. Each expected number is worked out by hand from the guide.
 """
 
 from __future__ import annotations
 
+import datetime
 import io
 import math
 import re
@@ -151,12 +152,15 @@ class _Parser:
 
     def expression(self) -> Any:
         left = self.concat()
-        op = self._infix(("=", "<>"))
-        if op:
+        op = self._infix(("=", "<>", ">", "<", ">=", "<="))
+        if op in ("=", "<>"):
             right = self.concat()
             a = "" if left is None else left
             b = "" if right is None else right
             return (a == b) if op == "=" else (a != b)
+        if op:
+            a, b = _num(left), _num(self.concat())
+            return {">": a > b, "<": a < b, ">=": a >= b, "<=": a <= b}[op]
         return left
 
     def concat(self) -> Any:
@@ -227,6 +231,8 @@ def _num(value: Any) -> float:
     value = _scalar(value)
     if value is None:
         return 0.0
+    if isinstance(value, datetime.datetime):  # Excel: a date is its serial number
+        return float((value - datetime.datetime(1899, 12, 30)).days)
     if isinstance(value, str):  # Excel: #VALUE!; IF evaluates both branches here
         try:
             return float(value)
@@ -256,6 +262,10 @@ def _call(name: str, args: list[Any]) -> Any:
         return sum(v for a in args for v in _flat(a) if isinstance(v, int | float))
     if name == "MAX":
         return max(_num(v) for a in args for v in _flat(a) if v not in (None, ""))
+    if name == "ROUNDUP":
+        scale = 10 ** int(_num(args[1]))
+        value = _num(args[0]) * scale
+        return float(math.copysign(math.ceil(abs(value) - 1e-9), value)) / scale
     if name == "LEFT":
         return _text(args[0])[: int(_num(args[1]))]
     if name == "LEN":
@@ -384,6 +394,13 @@ def test_checks_sheet_lists_the_three_published_tc_findings(ev: Evaluator) -> No
         ("D19", 212_000 + 21_200 + 180_000 * 0.25 + 20_000),  # year 1 pays the sign-on
         ("D20", 212_000 + 21_200 + 45_000),  # year 2 does not
         ("E18", 190_000 + 19_000 + 800 * 150 / 4),  # 239,000
+        # 4 years with this offer's 40,000 refresher: + 10,000 × (0 + 1 + 2 + 3) = 60,000
+        ("B28", 4 * 356_000 + 60_000),
+        ("C28", 4 * 295_000),  # no refresher in the other columns
+        # the grant at a 3× exit after 2 rounds of 10 % dilution (0.81), less the strike
+        ("B29", 320_000 * 3 * 0.81),  # 777,600: the Offer sheet's 3× value
+        ("D29", 60_000 * 4 * 3 * 0.81 - 60_000 * 1),  # options: 583,200 − 60,000
+        ("E29", 800 * 150 * 3 * 0.81),  # 291,600
     ],
     ids=lambda v: v if isinstance(v, str) else "",
 )

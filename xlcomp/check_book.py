@@ -35,7 +35,13 @@ from openpyxl.utils.cell import range_boundaries
 
 from xlcomp.core.check import check_bands
 from xlcomp.core.models import GuideData, key
-from xlcomp.core.tables import BAND_COLUMNS, LEVEL_COLUMNS, parse_bands, parse_levels
+from xlcomp.core.tables import (
+    BAND_COLUMNS,
+    LEVEL_COLUMNS,
+    looks_like_row,
+    parse_bands,
+    parse_levels,
+)
 from xlcomp.errors import DataError, Problem, WorkbookError
 from xlcomp.ooxml import Package, open_workbook, parse, relationships, workbook_sheets
 
@@ -66,6 +72,8 @@ class TablePlace:
     ref: str
     header: bool = True
     totals: int = 0
+    below: int = 0
+    """Rows typed directly under the table that look like its rows, read as its own."""
     position: int = 0
     """The sheet's place among the workbook's sheets (problems are listed in that order)."""
 
@@ -74,7 +82,7 @@ class TablePlace:
         """(min_col, min_row, max_col, max_row) of the header and data rows."""
         min_col, min_row, max_col, max_row = range_boundaries(self.ref)
         assert min_col and min_row and max_col and max_row
-        return min_col, min_row, max_col, max_row - self.totals
+        return min_col, min_row, max_col, max_row - self.totals + self.below
 
 
 @dataclass(frozen=True)
@@ -92,6 +100,7 @@ class Report:
             "book": self.book,
             "tables": {
                 name: {"sheet": t.sheet, "ref": t.ref, "rows": self.rows[name]}
+                | ({"below": t.below} if t.below else {})
                 for name, t in self.tables.items()
             },
             "problems": [asdict(f) for f in self.findings],
@@ -100,7 +109,17 @@ class Report:
 
     def summary(self) -> str:
         """One line: what was checked and how many problems."""
-        parts = [f"{name} ({self.rows[name]} rows)" for name in self.tables]
+        parts = [
+            f"{name} ({self.rows[name]} rows"
+            + (
+                f", {t.below} of them typed below the table and read as its own; "
+                "`xlcomp update BOOK --from BOOK` grows the table over them"
+                if t.below
+                else ""
+            )
+            + ")"
+            for name, t in self.tables.items()
+        ]
         count = len(self.findings)
         found = "no problems" if not count else f"{count} problem{'s' * (count != 1)}"
         return f"{self.book}: {' and '.join(parts)}: {found}"
@@ -161,6 +180,17 @@ def _read_rows(
                 values_only=True,
             )
         )
+        below = 0
+        if not place.totals:  # rows typed under the table (LibreOffice does not grow it)
+            for row in ws.iter_rows(
+                min_row=max_row + 1, min_col=min_col, max_col=max_col, values_only=True
+            ):
+                if not looks_like_row(row):
+                    break
+                rows.append(tuple(row))
+                below += 1
+        if below:
+            place = replace(place, below=below)
         return place, rows
     ws = wb[sheet_name]
     rows = [tuple(r) for r in ws.iter_rows(values_only=True)]

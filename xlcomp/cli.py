@@ -117,6 +117,18 @@ def _paths_lite_extract(args: argparse.Namespace) -> None:
     check_folder_output(args.directory, inputs=[args.book])
 
 
+def _paths_update(args: argparse.Namespace) -> None:
+    from xlcomp.files import check_folder_output, check_input
+
+    if Path(args.source).suffix.lower() != ".csv":  # a CSV of bands is a source here
+        check_input(args.source, data=True)
+    for book in args.books:
+        if not Path(book).is_dir():
+            check_input(book)
+    if args.output is not None:
+        check_folder_output(args.output, inputs=args.books)
+
+
 # --------------------------------------------------------------------------- commands
 
 
@@ -289,6 +301,51 @@ def _lite_extract(args: argparse.Namespace) -> int:
     return 0
 
 
+def _update(args: argparse.Namespace) -> int:
+    from xlcomp.errors import SourceError
+    from xlcomp.update import FAILED, load_source, summary, to_json, update_books
+
+    if args.jobs < 1:
+        print(f"xlcomp: error: --jobs {args.jobs}: give 1 or more", file=sys.stderr)
+        return EXIT_ERROR
+    try:
+        source = load_source(args.source)
+    except SourceError as exc:
+        for problem in exc.problems:
+            print(f"{exc.origin}: {problem}", file=sys.stderr)
+        n = len(exc.problems)
+        print(f"{exc.origin}: {n} problem{'s' * (n != 1)}; nothing written", file=sys.stderr)
+        return EXIT_PROBLEMS
+    bar = None
+    if not args.json and sys.stderr.isatty():
+        from tqdm import tqdm
+
+        bar = tqdm(desc="update", unit="book", file=sys.stderr, leave=False)
+
+    def progress(done: int, total: int) -> None:
+        if bar is not None:
+            bar.total = total
+            bar.update(done - bar.n)
+
+    try:
+        results = update_books(
+            args.books, source, args.output, dry_run=args.dry_run, jobs=args.jobs, progress=progress
+        )
+    finally:
+        if bar is not None:
+            bar.close()
+    if args.json:
+        print(to_json(source, results, args.dry_run))
+    else:
+        for note in source.notes:
+            print(f"note: {source.origin}: {note}")
+        for result in results:
+            failed = result.status == FAILED
+            print("\n".join(result.lines()), file=sys.stderr if failed else sys.stdout)
+        print(summary(results, args.dry_run))
+    return EXIT_PROBLEMS if any(r.status == FAILED for r in results) else 0
+
+
 # --------------------------------------------------------------------------- the parser
 
 
@@ -421,6 +478,37 @@ def build_parser() -> argparse.ArgumentParser:
         "unless --sheet is given), in an existing folder",
     )
     render.add_argument("--sheet", metavar="NAME", help="only this sheet (PNG: one picture)")
+    update = _command(
+        sub,
+        "update",
+        "new bands and levels into workbooks already handed out, keeping every input",
+        _update,
+        _paths_update,
+    )
+    update.add_argument(
+        "books", nargs="+", metavar="BOOK", help="workbooks (.xlsx, .xlsm) or folders of them"
+    )
+    update.add_argument(
+        "--from",
+        dest="source",
+        required=True,
+        metavar="SOURCE",
+        help="the new truth: a .toml data file, a .csv of bands, or a workbook's tables",
+    )
+    update.add_argument(
+        "-o",
+        "--output",
+        metavar="DIR",
+        help="write the updated copies into this folder (created if missing; its parent must "
+        "exist) instead of updating BOOK in place; never BOOK's own folder",
+    )
+    update.add_argument(
+        "--dry-run", action="store_true", help="print the change report, write nothing"
+    )
+    update.add_argument("--json", action="store_true", help="print the report as JSON")
+    update.add_argument(
+        "--jobs", type=int, default=1, metavar="N", help="update N workbooks at once (processes)"
+    )
     return parser
 
 

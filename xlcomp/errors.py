@@ -68,6 +68,16 @@ class DataError(XlcompError):
     """A data file (bands, levels, levers, sources) is invalid."""
 
 
+class SourceError(DataError):
+    """The new bands and levels given to ``xlcomp update`` have problems; carries each one."""
+
+    def __init__(self, origin: str, problems: list[str]) -> None:
+        self.origin = origin
+        self.problems = problems
+        more = f" (+{len(problems) - 1} more)" if len(problems) > 1 else ""
+        super().__init__(f"{origin}: {problems[0] if problems else 'invalid'}{more}")
+
+
 class WorkbookError(XlcompError):
     """A workbook cannot be read or written; the message names the file."""
 

@@ -68,6 +68,12 @@ def _text(value: object) -> str | None:
     return show(value)
 
 
+def looks_like_row(values: Sequence[object]) -> bool:
+    """Whether cells typed directly under a table look like one of its rows: two or more
+    of its columns filled (a lone note under a table is not a row)."""
+    return sum(not is_empty(v) for v in values) >= 2
+
+
 def describe_row(table: str, row: int) -> str:
     """How a message names a row: ``bands row 4`` (counting the header as row 1)."""
     return f"{table} row {row + 1}"

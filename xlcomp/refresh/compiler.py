@@ -243,6 +243,18 @@ def _local_key(name: str) -> str:
     return up[len("_XLPM.") :] if up.startswith("_XLPM.") else up
 
 
+def _returns_argument(name: str, index: int) -> bool:
+    """True for an argument a function hands back as it is (IF's values, CHOOSE's
+    choices): a range there stays a range (``SUM(IF(x,B:B,C:C))`` sums a column)."""
+    if name in ("IF", "CHOOSE"):
+        return index >= 1
+    if name in ("IFERROR", "IFNA"):
+        return True
+    if name == "IFS":
+        return index % 2 == 1
+    return False
+
+
 def quote_name(name: str) -> str:
     """A sheet name as a formula writes it (quoted when it needs to be)."""
     if name.replace("_", "a").replace(".", "a").isalnum() and not name[:1].isdigit():
@@ -758,7 +770,12 @@ class Compiler:
         elif udf is not None or name in excel.RANGE_FUNCTIONS:
             args = [self._compile(a, sheet, refs) for a in node.args]
         else:
-            args = [self._compile_scalar(a, sheet, refs) for a in node.args]
+            args = [
+                self._compile(a, sheet, refs)
+                if _returns_argument(name, i)
+                else self._compile_scalar(a, sheet, refs)
+                for i, a in enumerate(node.args)
+            ]
         if name in excel.REFERENCE_ARGS:
             args = [
                 _as_range(f) if self._is_reference(a, sheet) else f

@@ -594,12 +594,13 @@ def xl_count(*args: Any) -> Any:
 @_register("COUNTA")
 def xl_counta(*args: Any) -> Any:
     """COUNTA: "counts cells containing any type of information, including error values
-    and empty text"; empty cells are not counted."""
+    and empty text"; empty cells of a reference are not counted, but a value argument is,
+    even an empty one (an omitted argument, a lookup that found a blank cell)."""
     n = 0
     for a in args:
         if isinstance(a, np.ndarray):
             n += sum(1 for v in a.reshape(-1).tolist() if v is not EMPTY and v is not None)
-        elif a is not EMPTY and a is not None:
+        else:
             n += 1
     return float(n)
 

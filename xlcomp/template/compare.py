@@ -125,6 +125,56 @@ def _results(book: Book, ws: Worksheet, col: str, private: bool) -> None:
             styles.restyle(ws[f"{c}{row}"], font=dict(bold=row in (23, 24)))
 
 
+EXIT_MULTIPLE = 3
+"""The Compare sheet's exit scenario: each grant at three times its price now."""
+PRIVATE_NAMES = {
+    "C": "private_compare_offer_1",
+    "D": "private_compare_offer_2",
+    "E": "private_compare_current",
+}
+
+
+def _refreshers_and_exit(book: Book, ws: Worksheet) -> None:
+    """Rows 27–29: an annual refresher per column, the 4-year total with refreshers, and
+    the grant's value at the exit scenario (the Offer sheet's dilution and rounds)."""
+    y1, y4 = FIRST_YEAR_ROW, FIRST_YEAR_ROW + 3
+    styles.put(ws, "A27", "Annual refresher grant")
+    styles.put(ws, "A28", "4-year total comp with refreshers", bold=True)
+    styles.put(ws, "A29", f"The grant at a {EXIT_MULTIPLE}× exit, diluted")
+    for col in COLUMNS:
+        private = col != "B"
+        guard = f'IF({col}$6="","",'
+        if private:
+            styles.put(ws, f"{col}27", 0, styles.PRIVATE_INPUT, book.money, align="right")
+            book.name(f"{PRIVATE_NAMES[col]}_refresh", SHEET, f"{col}27")
+        else:
+            styles.put(ws, "B27", "=offer_refresh", styles.OUTPUT, book.money, align="right")
+        style = styles.PRIVATE_OUTPUT if private else styles.OUTPUT
+        styles.put(
+            ws,
+            f"{col}28",
+            f"={guard}SUM(YEARTC($A{y1}:$A{y4},{col}6,{col}16*{col}13,{col}7,{col}8,{col}9,"
+            f"{col}27)))",
+            style,
+            book.money,
+        )
+        styles.put(
+            ws,
+            f"{col}29",
+            # the grant as a company of its own shares: price × multiple per share
+            f"={guard}EQUITYEXIT({col}10,MAX({col}10,1),MAX({col}10,1)*{col}11*{EXIT_MULTIPLE},"
+            f"{col}12,offer_dilution,offer_rounds))",
+            style,
+            book.money,
+        )
+        if private:
+            book.name(f"{PRIVATE_NAMES[col]}_with_refreshers", SHEET, f"{col}28:{col}29")
+        else:
+            for row in (27, 29):
+                styles.restyle(ws[f"B{row}"], font=dict(bold=False))
+    layout.amount_validation(ws, "C27:E27")
+
+
 def write_compare(book: Book) -> Worksheet:
     """The Compare sheet."""
     ws = book.wb.create_sheet(SHEET)
@@ -222,16 +272,20 @@ def write_compare(book: Book) -> Worksheet:
         styles.put(ws, f"A{FIRST_YEAR_ROW + i}", i + 1, None, year_label, align="left")
     for col in COLUMNS:
         _results(book, ws, col, private=col != "B")
+    _refreshers_and_exit(book, ws)
     layout.note(
         ws,
-        27,
+        31,
         "Total comp per year counts equity at its yearly value and a sign-on spread over "
         "four years (TOTALCOMP); year by year (YEARTC) pays the sign-on in year 1 and "
-        "the grant as it vests. Clear a column's base salary to leave it out.",
+        "the grant as it vests. With refreshers, a refresher of the given value is granted "
+        "at the end of each year and vests on the same schedule. The exit value is the "
+        "whole grant at three times its price now, after the Offer sheet's dilution "
+        "(EQUITYEXIT, less the strike). Clear a column's base salary to leave it out.",
         "A",
         "E",
         widths=WIDTHS,
     )
     ws.freeze_panes = "B5"
-    styles.print_setup(ws, landscape=True, area="A1:E27", fit_height=1)
+    styles.print_setup(ws, landscape=True, area="A1:E31", fit_height=1)
     return ws

@@ -338,7 +338,7 @@ def _counter(book: Book, ws: Worksheet) -> None:
         ws,
         f"G{r}:G{r + 3}",
         f"=COUNTERSPLIT(private_counter_target,offer_region,offer_level,{BANDS},"
-        "offer_base,offer_equity,offer_bonus_pct,,offer_signon)",
+        "offer_base,offer_equity,offer_bonus_pct,,MAX(offer_signon,private_bridge))",
         styles.PRIVATE_OUTPUT,
         [fmt for _, _, fmt in split],
     )
@@ -376,10 +376,13 @@ def _script(book: Book, ws: Worksheet) -> None:
     styles.put(
         ws,
         coord,
-        # The split's own error when it has one, not an error about an error.
+        # The split's own error when it has one, not an error about an error; a sign-on
+        # that bridges unvested equity at the current job says so.
         '=IF(LEFT(private_split_base,8)="#XLCOMP!",private_split_base,'
-        "COUNTERSCRIPT(private_competing_tc,private_split_base,private_split_equity,"
-        "private_split_bonus_pct,private_floor,private_split_signon,offer_company))",
+        "SUBSTITUTE(COUNTERSCRIPT(private_competing_tc,private_split_base,"
+        "private_split_equity,private_split_bonus_pct,private_floor,private_split_signon,"
+        'offer_company),"sign-on bonus",IF(private_bridge>offer_signon,'
+        '"sign-on to bridge my unvested RSUs","sign-on bonus")))',
         styles.PRIVATE_OUTPUT,
         wrap=True,
     )
@@ -413,6 +416,174 @@ def _levels(book: Book, ws: Worksheet) -> int:
     return last
 
 
+EQUITY_EXAMPLE = {
+    # The guide's $80K a year at the current price: 32,000 RSUs at $10.00 (a $3.3B
+    # valuation over 330,000,000 fully diluted shares) = $320,000 over four years.
+    "type": "RSUs",
+    "shares": 32_000,
+    "fully_diluted": 330_000_000,
+    "strike": 0,
+    "valuation": 3_300_000_000,
+    "dilution": 0.10,
+    "rounds": 2,
+    "refresh": 40_000,
+}
+EXIT_MULTIPLES = (1, 3, 10)
+BRIDGE_START, BRIDGE_AS_OF = 45352, 46357  # 2024-03-01 and 2026-12-01 as Excel serials
+
+
+def _equity(book: Book, ws: Worksheet, r: int) -> int:
+    """The equity block: the grant, its value at exits, five years with refreshers, and
+    the bridge (what leaving the current job forfeits in a year, asked as sign-on).
+
+    Returns the last row.
+    """
+    money = book.money
+    x = EQUITY_EXAMPLE
+    layout.heading(ws, r, "Equity: exits, refreshers and the bridge")
+    layout.heading(ws, r + 1, "The grant", "A", "B", styles.HEADING_4)
+    layout.heading(ws, r + 1, "What the grant is worth at an exit", "D", "G", styles.HEADING_4)
+    rows: list[tuple[str, str, object, str | None, str]] = [
+        ("RSUs or options", "offer_equity_type", x["type"], None, styles.INPUT),
+        ("Shares or options granted", "offer_shares", x["shares"], styles.COUNT, styles.INPUT),
+        ("Fully diluted shares", "offer_fd_shares", x["fully_diluted"], styles.COUNT, styles.INPUT),
+        ("Strike price (0 for RSUs)", "offer_strike", x["strike"], book.price, styles.INPUT),
+        ("Company valuation now", "offer_valuation", x["valuation"], money, styles.INPUT),
+        (
+            "Price per share now",
+            "offer_price",
+            "=offer_valuation/offer_fd_shares",
+            book.price,
+            styles.OUTPUT,
+        ),
+        (
+            "Dilution per funding round",
+            "offer_dilution",
+            x["dilution"],
+            styles.PERCENT,
+            styles.INPUT,
+        ),
+        ("Funding rounds before the exit", "offer_rounds", x["rounds"], "0", styles.INPUT),
+        ("Annual refresher grant", "offer_refresh", x["refresh"], money, styles.INPUT),
+    ]
+    first = r + 2
+    for i, (label, name, value, fmt, style) in enumerate(rows):
+        styles.put(ws, f"A{first + i}", label)
+        styles.put(ws, f"B{first + i}", value, style, fmt, align="right")
+        book.name(name, SHEET, f"B{first + i}")
+    styles.restyle(ws[f"B{first + 5}"], font=dict(bold=False))
+    layout.amount_validation(ws, f"B{first + 1}:B{first + 4} B{first + 7}:B{first + 8}")
+    layout.rate_validation(ws, f"B{first + 6}", "the dilution")
+
+    # The scenario table: the whole grant at 1x, 3x and 10x today's valuation.
+    h = first
+    layout.header_row(ws, h, "D", ["Exit at", *[f"{m}× today" for m in EXIT_MULTIPLES]])
+    styles.put(ws, f"D{h + 1}", "Valuation")
+    styles.put(ws, f"D{h + 2}", "The grant", bold=True)
+    styles.put(ws, f"D{h + 3}", "Per year")
+    for col, m in zip("EFG", EXIT_MULTIPLES, strict=True):
+        styles.put(ws, f"{col}{h + 1}", f"=offer_valuation*{m}", styles.OUTPUT, money)
+        styles.restyle(ws[f"{col}{h + 1}"], font=dict(bold=False))
+        styles.put(
+            ws,
+            f"{col}{h + 3}",
+            f'={col}{h + 2}/(LEN(offer_schedule)-LEN(SUBSTITUTE(offer_schedule,"/",""))+1)',
+            styles.OUTPUT,
+            money,
+        )
+        styles.restyle(ws[f"{col}{h + 3}"], font=dict(bold=False))
+    layout.array_formula(
+        ws,
+        f"E{h + 2}:G{h + 2}",
+        f"=EQUITYEXIT(offer_shares,offer_fd_shares,E{h + 1}:G{h + 1},offer_strike,"
+        "offer_dilution,offer_rounds)",
+        styles.OUTPUT,
+        [money],
+    )
+    book.name("offer_exit_values", SHEET, f"E{h + 2}:G{h + 2}")
+    layout.note(
+        ws,
+        h + 4,
+        "EQUITYEXIT: the grant's share of the company after each round's dilution, times "
+        "the exit valuation, less the strike it costs to exercise; per year of vesting.",
+        "D",
+        "G",
+        last_row=h + 5,
+    )
+
+    # Five years of total comp with a refresher granted at the end of each year.
+    y = first + len(rows) + 1
+    layout.heading(ws, y, "Total comp over five years, with refreshers", "A", "G", styles.HEADING_4)
+    styles.put(ws, f"A{y + 1}", "Year", styles.HEADER)
+    styles.restyle(ws[f"A{y + 1}"], alignment=dict(horizontal="left"))
+    for i, col in enumerate("BCDEF", 1):
+        styles.put(ws, f"{col}{y + 1}", i, styles.HEADER, styles.YEAR)
+    styles.put(ws, f"G{y + 1}", "5 years", styles.HEADER)
+    styles.put(ws, f"A{y + 2}", "Total comp (YEARTC)", bold=True)
+    layout.array_formula(
+        ws,
+        f"B{y + 2}:F{y + 2}",
+        f"=YEARTC(B{y + 1}:F{y + 1},offer_base,offer_grant,offer_bonus_pct,offer_signon,"
+        "offer_schedule,offer_refresh)",
+        styles.OUTPUT,
+        [money],
+    )
+    styles.put(ws, f"G{y + 2}", f"=SUM(B{y + 2}:F{y + 2})", styles.OUTPUT, money)
+    book.name("offer_tc_5yr", SHEET, f"B{y + 2}:F{y + 2}")
+
+    # The bridge, from the current job's unvested grant (private).
+    b = y + 4
+    layout.heading(
+        ws,
+        b,
+        "The bridge: what leaving your current job costs (private)",
+        "A",
+        "G",
+        styles.HEADING_4,
+    )
+    private: list[tuple[str, str, object, str | None]] = [
+        ("Current job's grant (whole value)", "private_current_grant", 0, money),
+        ("Its vesting start date", "private_current_grant_start", BRIDGE_START, "yyyy-mm-dd"),
+        ("The day you would leave", "private_current_leave_date", BRIDGE_AS_OF, "yyyy-mm-dd"),
+        ("Its vesting (% per year)", "private_current_schedule", "25/25/25/25", None),
+    ]
+    for i, (label, name, value, fmt) in enumerate(private, b + 1):
+        styles.put(ws, f"A{i}", label)
+        styles.put(ws, f"B{i}", value, styles.PRIVATE_INPUT, fmt, align="right")
+        book.name(name, SHEET, f"B{i}")
+    layout.amount_validation(ws, f"B{b + 1}")
+    grant = "private_current_grant,private_current_grant_start,{when},private_current_schedule"
+    outputs = [
+        (
+            "Unvested when you leave (UNVESTED)",
+            "private_unvested",
+            "=UNVESTED(" + grant.format(when="private_current_leave_date") + ")",
+        ),
+        (
+            "Sign-on to ask: a year of it",
+            "private_bridge",
+            "=ROUNDUP((private_unvested-UNVESTED("
+            + grant.format(when="private_current_leave_date+365")
+            + "))/1000,0)*1000",
+        ),
+    ]
+    for i, (label, name, formula) in enumerate(outputs, b + 1):
+        styles.put(ws, f"D{i}", label, bold=name == "private_bridge")
+        ws.merge_cells(f"D{i}:F{i}")
+        styles.put(ws, f"G{i}", formula, styles.PRIVATE_OUTPUT, money)
+        book.name(name, SHEET, f"G{i}")
+    layout.note(
+        ws,
+        b + 3,
+        "What would vest in your first year away, rounded up to a thousand, is the least "
+        "sign-on the counter asks for; the script then names it a bridge.",
+        "D",
+        "G",
+        last_row=b + 4,
+    )
+    return b + len(private)
+
+
 def write_offer(book: Book) -> Worksheet:
     """The Offer sheet, filled with the guide's scenario."""
     ws = book.wb.create_sheet(SHEET)
@@ -440,7 +611,7 @@ def write_offer(book: Book) -> Worksheet:
     _years(book, ws)
     _counter(book, ws)
     _script(book, ws)
-    last = _levels(book, ws)
+    last = _equity(book, ws, _levels(book, ws) + 2)
     ws.freeze_panes = "A4"
     styles.print_setup(ws, area=f"A1:G{last}", fit_height=1)
     return ws

@@ -9,6 +9,7 @@ plain JSON data, sorted, so a change to the template shows as a readable diff.
 
 from __future__ import annotations
 
+import datetime
 import io
 import json
 from typing import Any
@@ -28,6 +29,8 @@ def _cell(cell: Any) -> dict[str, Any] | None:
         out["array"] = value.ref
     elif cell.data_type == "f":
         out["formula"] = value
+    elif isinstance(value, datetime.date):  # a date cell: its ISO form
+        out["value"] = value.isoformat()
     elif value is not None:
         out["value"] = value
     if cell.style and cell.style != "Normal":

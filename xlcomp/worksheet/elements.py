@@ -8,12 +8,14 @@ money otherwise (:func:`xlcomp.worksheet.cells.read_by_component`).
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from xlcomp.core import bands as _bands
 from xlcomp.core import counter as _counter
 from xlcomp.core.bands import Method, Stat
 from xlcomp.core.check import check_bands
+from xlcomp.core.comp import SignOn, signon_by_year
 from xlcomp.core.levels import level_map as _level_map
 from xlcomp.core.models import BandTable, Component, LevelTable
 from xlcomp.core.models import key as _key
@@ -111,9 +113,13 @@ def counter_split(
     equity: float | None,
     bonus: float | None,
     company: str | None,
-    offer_signon: float,
+    offer_signon: SignOn,
 ) -> list[float]:
-    """Base, equity, bonus rate and sign-on that reach a target TC."""
+    """Base, equity, bonus rate and sign-on that reach a target TC.
+
+    ``offer_signon`` is one amount or amounts by year; the split counts their sum, as
+    TOTALCOMP does, and asks a sign-on (one amount) never below it.
+    """
     try:
         base_band, equity_band, bonus_band = (
             band_range(parsed, region, level, c, company) for c in ("base", "equity", "bonus")
@@ -122,8 +128,9 @@ def counter_split(
         if exc.arg != "component":  # COUNTERSPLIT has no component: the table lacks it
             raise
         raise InputError("bands", exc.message) from None
+    offered = math.fsum(signon_by_year(offer_signon, "offer_signon"))
     split = _counter.counter_split(
-        target, base_band, equity_band, bonus_band, base, equity, bonus, offer_signon=offer_signon
+        target, base_band, equity_band, bonus_band, base, equity, bonus, offer_signon=offered
     )
     return [split.base, split.equity, split.bonus_pct, split.signon]
 

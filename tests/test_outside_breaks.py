@@ -139,3 +139,72 @@ def test_script_writes_a_billion_as_1b() -> None:
     script = udfs.COUNTERSCRIPT(1e9, 240000, 80000, 0.15, 275000)
     assert "competing offer is $1B TC" in script
     assert len(udfs.COUNTERSCRIPT(1e300, 240000, 80000, 0.15, 275000)) < 400
+
+
+# --- C. CHECKBANDS' tolerance; short messages ----------------------------------------
+
+HEAD = ["Region", "Level", "Component", "Min", "Max"]
+# derived tc: min 185,000 x 1.10 + 50,000 = 253,500; max 245,000 x 1.15 + 85,000 = 366,750
+PARTS = [
+    HEAD,
+    ["R", "L", "base", 185000, 245000],
+    ["R", "L", "equity", 50000, 85000],
+    ["R", "L", "bonus", 0.10, 0.15],
+]
+
+
+@pytest.mark.parametrize(
+    ("tc_min", "tc_max", "tolerance", "ok"),
+    [
+        (253500, 366750, 0, True),  # identical, no gap allowed
+        (253500, 366750, [[0]], True),
+        (240825, 366750, 0.05, True),  # 253,500 x 0.95: exactly 5% below
+        (253500, 385087.5, 0.05, True),  # 366,750 x 1.05: exactly 5% above
+        (240824, 366750, 0.05, False),  # a dollar beyond
+        (253500, 385089, 0.05, False),
+        (253499, 366750, 0, False),
+        (228150, 366750, [[0.10]], True),  # 253,500 x 0.90, tolerance from a one-cell range
+        (228150, 366750, "10%", True),
+    ],
+)
+def test_checkbands_tolerance_at_cents(
+    tc_min: float, tc_max: float, tolerance: object, ok: bool
+) -> None:
+    result = udfs.CHECKBANDS([*PARTS, ["R", "L", "tc", tc_min, tc_max]], tolerance)
+    assert (result == "OK") is ok, result
+
+
+def test_checkbands_tolerance_range_of_many_cells_is_short() -> None:
+    r = udfs.CHECKBANDS(PARTS, [[0.05]] * 2000)
+    assert isinstance(r, str) and r.startswith("#XLCOMP! tolerance:")
+    assert "2,000 cells" in r and len(r) < 120
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: udfs.TOTALCOMP("x" * 5000, 80000, 0.15),
+        lambda: udfs.YEARTC(-1e308, 240000, 320000, 0.15),
+        lambda: udfs.VESTSCHEDULE(320000, "25/25/25/25", 2.5e200),
+        lambda: udfs.VESTSCHEDULE(320000, "25/25/25/25", 1e308),
+        lambda: udfs.EQUITYEXIT(40000, 1e8, 1e10, 2, 0.1, -1e308),
+        lambda: udfs.BANDLOOKUP("r" * 3000, "L", "base", PARTS),
+        lambda: udfs.TOTALCOMP(240000, 80000, "9" * 400 + "%"),
+        lambda: udfs.COUNTERSCRIPT(295000, 240000, 80000, 0.15, 275000, "1/" * 2000),
+        lambda: udfs.UNVESTED(400000, "y" * 1000, "2025-01-01"),
+        lambda: udfs.CHECKBANDS([*PARTS, ["R", "L", "base", "z" * 4000, 1]]),
+    ],
+)
+def test_every_error_is_one_short_line(call: object) -> None:
+    r = call()  # type: ignore[operator]
+    texts = [r] if isinstance(r, str) else [c for row in r for c in row]
+    assert any(str(t).startswith("#XLCOMP!") or "row" in str(t) for t in texts), r
+    for t in texts:
+        assert len(str(t)) <= 320 and "\n" not in str(t), t
+
+
+def test_a_huge_number_is_shown_in_15_digits() -> None:
+    r = udfs.YEARTC(-1e308, 240000, 320000, 0.15)
+    assert r == "#XLCOMP! year: -1e+308 must be 1 or more (the first year is 1)"
+    long = udfs.TOTALCOMP("x" * 5000, 80000, 0.15)
+    assert "(5,000 characters)" in long and "x" * 41 not in long

@@ -33,6 +33,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from fractions import Fraction
 
+from xlcomp.core.values import show
 from xlcomp.errors import InputError
 
 DEFAULT_SCHEDULE = "25/25/25/25"
@@ -120,7 +121,7 @@ def year_tc(
     schedule's last vest have none of the first grant (the refreshers go on).
     """
     if year < 1:
-        raise InputError("year", f"{year} must be 1 or more (the first year is 1)")
+        raise InputError("year", f"{show(year)} must be 1 or more (the first year is 1)")
     _non_negative(base, "base")
     _non_negative(equity_grant, "equity_grant")
     _non_negative(bonus_pct, "bonus_pct")
@@ -153,7 +154,7 @@ def vest_schedule(
     if cliff_months < 0 or cliff_months > months:
         raise InputError(
             "cliff_months",
-            f"{cliff_months} must be from 0 to {months} (the schedule's length in months)",
+            f"{show(cliff_months)} must be from 0 to {months} (the schedule's length in months)",
         )
     values = [equity_grant * f for f in fractions]
     if cliff_months <= 12:
@@ -215,7 +216,7 @@ def equity_exit(
     if not 0 <= dilution < 1:
         raise InputError("dilution", f"{dilution:g} must be from 0 to below 100%")
     if rounds < 0:
-        raise InputError("rounds", f"{rounds} must not be negative")
+        raise InputError("rounds", f"{show(rounds)} must not be negative")
     stake = shares / fully_diluted_shares * (1 - dilution) ** rounds
     return max(stake * exit_valuation - shares * strike, 0.0)
 
@@ -265,7 +266,7 @@ def vested_fraction_exact(
     if not 0 <= cliff_months <= total:
         raise InputError(
             "cliff_months",
-            f"{cliff_months} must be from 0 to {total} (the schedule's length in months)",
+            f"{show(cliff_months)} must be from 0 to {total} (the schedule's length in months)",
         )
     if months < max(cliff_months, 1):
         return Fraction(0)

@@ -21,7 +21,7 @@ from xlcomp.core.models import BandTable, Component, LevelTable
 from xlcomp.core.models import key as _key
 from xlcomp.core.values import is_empty, to_rate
 from xlcomp.errors import InputError, NotFoundError, XlcompError
-from xlcomp.worksheet.cells import ERROR_PREFIX, error_text, read_by_component
+from xlcomp.worksheet.cells import ERROR_PREFIX, error_text, one_value, read_by_component
 from xlcomp.worksheet.tables import Parsed, band_range, read_bands
 
 
@@ -136,8 +136,12 @@ def counter_split(
 
 
 def check_bands_rows(bands: object, tolerance: object = None) -> Any:
-    """Every problem of a bands table, one per row, or OK (the whole call, not broadcast)."""
+    """Every problem of a bands table, one per row, or OK (the whole call, not broadcast).
+
+    ``tolerance`` is one value, or a range of one cell (as every scalar argument may be).
+    """
     try:
+        tolerance = one_value(tolerance, "tolerance")
         tol = 0.05 if is_empty(tolerance) else to_rate(tolerance, "tolerance")
         if tol < 0:
             raise InputError("tolerance", f"{tol:g} must not be negative")

@@ -506,9 +506,9 @@ def test_dynamic_arrays_spill(tmp_path: Path) -> None:
     assert b'ref="D2:D6"' in sheet
 
 
-def _with_external_link(path: Path) -> None:
-    """Add an external-link part caching '[1]Pay Bands'!B2 = 123000 to ``path``."""
-    link = (
+def _with_external_link(path: Path, link: bytes | None = None) -> None:
+    """Add an external-link part (by default caching '[1]Pay Bands'!B2 = 123000)."""
+    link = link or (
         b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         b'<externalLink xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
         b'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
@@ -573,6 +573,48 @@ def test_external_links_use_cached_values(tmp_path: Path) -> None:
     assert v[("S", "A2")] == "L5"
     assert [f.cell for f in report.failed] == ["A3"]
     assert "external" in report.failed[0].reason
+
+
+def test_external_link_ranges_and_sheets(tmp_path: Path) -> None:
+    """Each sheet of a linked book keeps its own cached cells; ranges, cached errors,
+    COUNTA and VLOOKUP read the cache as Excel shows it until the link is updated."""
+    import xlsxwriter
+
+    link = (
+        b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        b'<externalLink xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+        b'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+        b'<externalBook r:id="rId1"><sheetNames><sheetName val="Data"/>'
+        b'<sheetName val="Other"/></sheetNames><sheetDataSet>'
+        b'<sheetData sheetId="0"><row r="1"><cell r="A1"><v>100</v></cell>'
+        b'<cell r="B1"><v>0.15</v></cell></row><row r="2"><cell r="A2"><v>200</v></cell>'
+        b'<cell r="B2" t="str"><v>x</v></cell></row>'
+        b'<row r="3"><cell r="A3" t="e"><v>#N/A</v></cell></row></sheetData>'
+        b'<sheetData sheetId="1"><row r="1"><cell r="A1"><v>7</v></cell></row></sheetData>'
+        b"</sheetDataSet></externalBook></externalLink>"
+    )
+    path = tmp_path / "ext2.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("S")
+    ws.write_formula("A1", "=[1]Data!$A$1*2", None, 0)
+    ws.write_formula("B1", "=SUM([1]Data!$A$1:$A$2)", None, 0)
+    ws.write_formula("D1", "=[1]Other!$A$1+1", None, 0)
+    ws.write_formula("B2", '=IFERROR([1]Data!$A$3,"na")', None, 0)
+    ws.write_formula("C2", "=COUNTA([1]Data!$A$1:$B$3)", None, 0)
+    ws.write_formula("D2", "=VLOOKUP(200,[1]Data!$A$1:$B$2,2,FALSE)", None, 0)
+    wb.close()
+    _with_external_link(path, link)
+    report, v = _refresh(path, tmp_path)
+    assert report.ok
+    # 100*2; 100+200; 7+1; cached #N/A caught; 100, 0.15, 200, "x", #N/A are 5 values
+    assert [v[("S", c)] for c in ("A1", "B1", "D1", "B2", "C2", "D2")] == [
+        200,
+        300,
+        8,
+        "na",
+        5,
+        "x",
+    ]
 
 
 def test_uncomputed_cells_keep_full_calc_and_exit_1(tmp_path: Path) -> None:

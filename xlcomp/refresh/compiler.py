@@ -380,7 +380,10 @@ class Compiler:
             return None
         if isinstance(found, int):
             return found
-        index = _EXTERNAL_BASE + len(self.sheet_index) + len(self._externals)
+        # One store sheet per external sheet: number them by how many are already placed
+        # (the dictionary holds every cached sheet from the start, placed or not).
+        placed = sum(1 for v in self._externals.values() if isinstance(v, int))
+        index = _EXTERNAL_BASE + len(self.sheet_index) + placed
         self.store.values[index] = dict(found)
         rows = max((r for r, _ in found), default=1)
         cols = max((c for _, c in found), default=1)

@@ -707,3 +707,36 @@ def test_let_and_lambda(tmp_path: Path) -> None:
     assert [(f.cell, f.reason) for f in report.failed] == [
         ("B5", "LET needs name, value pairs and a calculation")
     ]
+
+
+def test_references_returned_by_functions(tmp_path: Path) -> None:
+    """INDEX, CHOOSE and IF hand back references: a plain formula intersects them with
+    its row or column (Excel shows ``=@INDEX(...)``), and ISREF says TRUE."""
+    import xlsxwriter
+
+    path = tmp_path / "refs.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("S")
+    for i in range(1, 4):
+        ws.write_number(f"A{i}", i)
+        ws.write_number(f"B{i}", 10 * i)
+        ws.write_formula(f"I{i}", "=INDEX($A$1:$B$3,0,2)")  # column B, row i
+        ws.write_formula(f"J{i}", "=IF(TRUE,$B$1:$B$3)")
+        ws.write_formula(f"K{i}", "=CHOOSE(1,$B$1:$B$3)*2")
+    ws.write_formula("L1", "=INDEX(A1:B3,3,0)")  # row 3 of the block, column L: #VALUE!
+    ws.write_formula("B5", "=INDEX(A1:B3,3,0)")  # row 3, column B: 30
+    ws.write_formula("C5", "=INDEX(A1:B3,2,1)+INDEX(B1:B3,3)")  # 2 + 30
+    ws.write_formula("D5", "=INDEX(A1:B3,4,1)")  # past the block: #REF!
+    ws.write_formula("M1", "=ISREF(INDEX(A1:A3,2))")
+    ws.write_formula("M2", "=ISREF(CHOOSE(1,A1,A2))")
+    ws.write_formula("M3", "=ISREF(IF(TRUE,A1))")
+    ws.write_formula("M4", "=ISREF(IF(FALSE,A1))")  # IF's missing else is FALSE, a value
+    ws.write_formula("M5", "=ISREF(CHOOSE(2,A1,5))")
+    ws.write_formula("M6", "=ISREF(A1:A2)")
+    wb.close()
+    report, v = _refresh(path, tmp_path)
+    assert not report.failed
+    for i in range(1, 4):
+        assert [v[("S", f"{col}{i}")] for col in "IJK"] == [10 * i, 10 * i, 20 * i]
+    assert [v[("S", c)] for c in ("L1", "B5", "C5", "D5")] == ["#VALUE!", 30, 32, "#REF!"]
+    assert [v[("S", f"M{i}")] for i in range(1, 7)] == [True, True, True, False, False, True]

@@ -738,6 +738,10 @@ class Compiler:
         one-column range) or column (a one-row range), or the cell at both for a block;
         outside it, #VALUE! (Excel's "implicit intersection": ``=Base*1.05`` in C4 with
         Base = B2:B6 reads B4; ``=B:B`` in D3 reads B3)."""
+        if (not self._array or force) and isinstance(node, fx.Call):
+            special = self._scalar_reference_call(node, sheet, refs)
+            if special is not None:
+                return special
         before = len(refs)
         inner = self._compile(node, sheet, refs)
         if (self._array and not force) or len(refs) != before + 1:
@@ -771,6 +775,129 @@ class Compiler:
             return scalar(v[i, j])
 
         return at
+
+    def _scalar_reference_call(self, node: fx.Call, sheet: int, refs: list[RefSpec]) -> Fn | None:
+        """A call that hands back a reference, where one value is expected: Excel
+        intersects the reference it returns (``=INDEX(A1:B3,0,2)`` in row 2 shows B2,
+        ``=CHOOSE(1,B1:B3)`` in row 3 shows B3). IF and CHOOSE intersect the chosen
+        argument (``@IF(c,B1:B3)`` is ``IF(c,@B1:B3)``); INDEX the row or column it
+        picks. None when ``node`` is not such a call."""
+        name = bare_name(node.name)
+        if name in ("IF", "CHOOSE") and any(self._is_reference(a, sheet) for a in node.args[1:]):
+            args = [self._compile_scalar(a, sheet, refs) for a in node.args]
+            if name == "IF" and 2 <= len(args) <= 3:
+                return self._compile_if(args)
+            fn = native(node.name)
+            if fn is None:  # pragma: no cover - CHOOSE is always there
+                return None
+            return lambda r, c: scalar(fn(*(a(r, c) for a in args)))
+        if name != "INDEX" or len(node.args) not in (2, 3):
+            return None
+        if not self._is_reference(node.args[0], sheet):
+            return None
+        before = len(refs)
+        whole = self._compile(node.args[0], sheet, refs)
+        if len(refs) != before + 1:
+            return None
+        spec = refs[-1]
+        picks = [self._compile_scalar(a, sheet, refs) for a in node.args[1:]]
+
+        def at(r: int, c: int) -> Any:
+            box = spec(r, c)
+            if box is None:
+                return REF_ERROR
+            _s, x1, y1, x2, y2 = box
+            nums = []
+            for p in picks:
+                n = excel.to_number(p(r, c))
+                if isinstance(n, XlError):
+                    return n
+                nums.append(int(n))
+            if len(nums) == 1:
+                if x1 == x2:
+                    nums = [1, nums[0]]
+                elif y1 == y2:
+                    nums = [nums[0], 1]
+                else:
+                    nums = [nums[0], 0]
+            row_n, col_n = nums
+            if row_n < 0 or col_n < 0 or row_n > x2 - x1 + 1 or col_n > y2 - y1 + 1:
+                return REF_ERROR
+            # The area INDEX returns, then the cell of it in this formula's row/column.
+            a1, a2 = (x1, x2) if row_n == 0 else (x1 + row_n - 1,) * 2
+            b1, b2 = (y1, y2) if col_n == 0 else (y1 + col_n - 1,) * 2
+            if a1 == a2 and b1 == b2:
+                i, j = a1, b1
+            elif b1 == b2:
+                i, j = r, b1
+            elif a1 == a2:
+                i, j = a1, c
+            else:
+                i, j = r, c
+            if not (a1 <= i <= a2 and b1 <= j <= b2):
+                return VALUE_ERROR
+            v = whole(r, c)
+            if not isinstance(v, np.ndarray):
+                return v
+            if i - x1 >= v.shape[0] or j - y1 >= v.shape[1]:
+                return EMPTY  # past the sheet's used area
+            return scalar(v[i - x1, j - y1])
+
+        return at
+
+    def _reference_kind(self, node: fx.Node, sheet: int) -> bool | None:
+        """Whether ``node`` gives a reference: True, False, or None when that is decided
+        while calculating (an IF or CHOOSE choosing between a reference and a value)."""
+        if self._is_reference(node, sheet):
+            return True
+        if isinstance(node, fx.Call):
+            name = bare_name(node.name)
+            if name in ("INDEX", "OFFSET", "INDIRECT"):
+                return name != "INDEX" or (
+                    bool(node.args) and self._is_reference(node.args[0], sheet)
+                )
+            if name in ("IF", "CHOOSE") and len(node.args) >= 2:
+                branches = list(node.args[1:])
+                if name == "IF" and len(branches) == 1:
+                    branches.append(fx.Literal(False))
+                kinds = {self._reference_kind(b, sheet) for b in branches}
+                return kinds.pop() if len(kinds) == 1 else None
+        return False
+
+    def _compile_isref(self, arg: fx.Node, sheet: int, refs: list[RefSpec]) -> Fn:
+        """ISREF: TRUE for a reference, including one INDEX, IF or CHOOSE hands back."""
+        kind = self._reference_kind(arg, sheet)
+        if kind is not None:
+            return lambda r, c: kind
+        assert isinstance(arg, fx.Call)
+        name = bare_name(arg.name)
+        pick = self._compile_scalar(arg.args[0], sheet, refs)
+        branches = list(arg.args[1:])
+        if name == "IF" and len(branches) == 1:
+            branches.append(fx.Literal(False))
+        kinds = [self._reference_kind(b, sheet) for b in branches]
+
+        def isref(r: int, c: int) -> Any:
+            v = pick(r, c)
+            if isinstance(v, XlError):
+                return v
+            if name == "IF":
+                t = excel.to_number(v) if not isinstance(v, bool) else float(v)
+                if isinstance(t, XlError):
+                    return t
+                k = kinds[0] if t else kinds[1] if len(kinds) > 1 else False
+            else:
+                n = excel.to_number(v)
+                if isinstance(n, XlError):
+                    return n
+                if not 1 <= int(n) <= len(kinds):
+                    return VALUE_ERROR
+                k = kinds[int(n) - 1]
+            if k is None:
+                raise EvalError("ISREF of a reference chosen by a nested IF or CHOOSE")
+            return k
+
+        return isref
 
     def _compile_call(self, node: fx.Call, sheet: int, refs: list[RefSpec]) -> Fn:
         name = bare_name(node.name)
@@ -889,8 +1016,7 @@ class Compiler:
         before = len(refs)
         inner = self._compile(arg, sheet, refs)
         if name == "ISREF":
-            is_ref = self._is_reference(arg, sheet)
-            return lambda r, c: is_ref
+            return self._compile_isref(arg, sheet, refs)
         want_rows = name == "ROWS"
         if len(refs) == before + 1 and (
             isinstance(arg, fx.Ref) or (isinstance(arg, fx.BinOp) and arg.op == ":")

@@ -21,6 +21,8 @@ from xlcomp.refresh import excel, refresh_workbook
 from xlcomp.refresh.values import (
     DATE1904,
     EMPTY,
+    NUM_ERROR,
+    VALUE_ERROR,
     number_text,
     text_to_number,
     to_array,
@@ -90,6 +92,32 @@ def _grid(*rows: list[Any]) -> Any:
         ("VLOOKUP", (25.0, _grid([10.0, "L1"], [20.0, "L2"], [30.0, "L3"]), 2.0), "L2"),
         ("HLOOKUP", (20.0, _grid([10.0, 20.0], ["a", "b"]), 2.0, 0.0), "b"),
         ("IFERROR", (_grid([None]), 1.0), EMPTY),
+        # SUMPRODUCT: non-numeric entries (text numbers, logicals, blanks) are 0
+        ("SUMPRODUCT", (_grid(["3"], [4.0]), _grid([10.0], ["10"])), 0.0),
+        ("SUMPRODUCT", (_grid(["3"], [4.0], [True], [None]),), 4.0),
+        ("SUMPRODUCT", (_grid([2.0], [3.0]), _grid([5.0, 7.0])), VALUE_ERROR),  # 2x1 vs 1x2
+        ("SUMPRODUCT", (_grid([2.0], [3.0]), _grid([5.0], [7.0])), 31.0),  # 10 + 21
+        # SUMSQ: a logical in a reference is ignored, typed it counts 1
+        ("SUMSQ", (_grid([True]), 2.0), 4.0),
+        ("SUMSQ", (True, 2.0), 5.0),
+        ("N", (True,), 1.0),
+        ("N", ("7",), 0.0),
+        ("N", (45306.0,), 45306.0),
+        # MEDIAN/PERCENTILE/QUARTILE ignore text (numbers stored as text too) in ranges
+        ("MEDIAN", (_grid([100.0], ["150"], [200.0], [300.0]),), 200.0),
+        ("MEDIAN", (_grid([1.0], [2.0], [4.0], [10.0]),), 3.0),  # (2 + 4) / 2
+        ("MEDIAN", (_grid(["x"]),), NUM_ERROR),
+        ("PERCENTILE", (_grid([100.0], ["150"], [200.0], [300.0]), 0.5), 200.0),
+        ("PERCENTILE", (_grid([1.0], [2.0], [3.0], [4.0]), 0.3), 1.9),  # rank 0.9
+        ("PERCENTILE.EXC", (_grid([1.0], [2.0], [3.0], [4.0]), 0.3), 1.5),  # rank 0.5
+        ("PERCENTILE.EXC", (_grid([1.0], [2.0], [3.0], [4.0]), 0.1), NUM_ERROR),
+        ("QUARTILE", (_grid([100.0], ["150"], [200.0], [300.0]), 1.0), 150.0),
+        ("QUARTILE", (_grid([1.0], [2.0]), 5.0), NUM_ERROR),
+        ("QUARTILE.EXC", (_grid([1.0], [2.0], [3.0], [4.0], [5.0], [6.0], [7.0]), 1.0), 2.0),
+        # TEXTJOIN's ignore_empty skips blanks and empty text alike
+        ("TEXTJOIN", (",", True, _grid(["a"], [""], [None], ["b"])), "a,b"),
+        ("TEXTJOIN", (",", False, _grid(["a"], [""], ["b"])), "a,,b"),
+        ("TEXTJOIN", (_grid(["-", "+"]), True, "a", "b", "c"), "a-b+c"),
     ],
 )
 def test_function(fn: str, args: tuple[Any, ...], exp: Any) -> None:
@@ -740,3 +768,24 @@ def test_references_returned_by_functions(tmp_path: Path) -> None:
         assert [v[("S", f"{col}{i}")] for col in "IJK"] == [10 * i, 10 * i, 20 * i]
     assert [v[("S", c)] for c in ("L1", "B5", "C5", "D5")] == ["#VALUE!", 30, 32, "#REF!"]
     assert [v[("S", f"M{i}")] for i in range(1, 7)] == [True, True, True, False, False, True]
+
+
+def test_zero_to_the_power_zero(tmp_path: Path) -> None:
+    """``=0^0`` is #NUM! in Excel (as POWER(0,0)); LibreOffice says 1."""
+    import xlsxwriter
+
+    path = tmp_path / "pow.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("S")
+    ws.write_number("A1", 0)
+    ws.write_number("A2", 0)
+    ws.write_formula("C1", "=0^0")
+    ws.write_formula("C2", "=POWER(A1,A2)")
+    ws.write_formula("C3", '=IFERROR(A1^A2,"n/a")')
+    ws.write_formula("C4", "=A1^1+2^A2")  # 0 + 1
+    for r in range(5, 9):
+        ws.write_formula(f"C{r}", "=A$1^(ROW()-5)")  # a run: #NUM!, 0, 0, 0
+    wb.close()
+    _report, v = _refresh(path, tmp_path)
+    assert [v[("S", f"C{r}")] for r in range(1, 5)] == ["#NUM!", "#NUM!", "n/a", 1]
+    assert [v[("S", f"C{r}")] for r in range(5, 9)] == ["#NUM!", 0, 0, 0]

@@ -195,6 +195,8 @@ def _div(a: float, b: float) -> Any:
 
 
 def _pow(a: float, b: float) -> Any:
+    if a == 0 and b == 0:
+        return NUM_ERROR  # Excel: =0^0 is #NUM! (as POWER(0,0))
     try:
         r = a**b
     except (OverflowError, ZeroDivisionError):

@@ -60,7 +60,24 @@ FUNCTIONS: dict[str, Fn] = {}
 """Excel function name (upper case, no ``_xlfn.``) -> implementation."""
 
 REFERENCE_ARGS: frozenset[str] = frozenset(
-    {"SUM", "PRODUCT", "AVERAGE", "COUNT", "COUNTA", "MAX", "MIN", "COUNTBLANK"}
+    {
+        "SUM",
+        "PRODUCT",
+        "AVERAGE",
+        "COUNT",
+        "COUNTA",
+        "MAX",
+        "MIN",
+        "COUNTBLANK",
+        "SUMSQ",
+        "MEDIAN",
+        "PERCENTILE",
+        "PERCENTILE.INC",
+        "PERCENTILE.EXC",
+        "QUARTILE",
+        "QUARTILE.INC",
+        "QUARTILE.EXC",
+    }
 )
 """Functions whose single-cell reference arguments arrive as 1x1 arrays."""
 
@@ -1972,3 +1989,161 @@ def xl_text(value: Any, format_text: Any) -> Any:
     if isinstance(fmt, XlError):
         return fmt
     return text_format(value, fmt)
+
+
+# ---------------------------------------------------------------------------------------
+# Products, statistics and joins over references
+
+
+def _padded(a: Any) -> np.ndarray:
+    """A range's whole rectangle (cells past the used area as blanks), or an array."""
+    g = _grid(a)
+    full = getattr(a, "full_shape", None)
+    if full is None or tuple(full) == g.shape:
+        return g
+    out = np.full(tuple(full), EMPTY, dtype=object)
+    out[: g.shape[0], : g.shape[1]] = g
+    return out
+
+
+@_register("SUMPRODUCT")
+def xl_sumproduct(*arrays: Any) -> Any:
+    """SUMPRODUCT(array1, ...): "The array arguments must have the same dimensions. If
+    they do not, SUMPRODUCT returns the #VALUE! error value. SUMPRODUCT treats
+    non-numeric array entries as if they were zeros": text (numbers stored as text
+    too), logicals and blanks count 0; an error entry is returned."""
+    if not arrays:
+        return VALUE_ERROR
+    grids = [_padded(a) for a in arrays]
+    shape = grids[0].shape
+    if any(g.shape != shape for g in grids):
+        return VALUE_ERROR
+    total = np.ones(shape, dtype=np.float64)
+    for g in grids:
+        col = np.zeros(shape, dtype=np.float64)
+        for (i, j), v in np.ndenumerate(g):
+            if isinstance(v, XlError):
+                return v
+            if type(v) is float or (isinstance(v, (int, np.floating)) and not isinstance(v, bool)):
+                col[i, j] = float(v)
+        total *= col
+    return _finite(math.fsum(total.reshape(-1).tolist()))
+
+
+@_register("SUMSQ")
+def xl_sumsq(*args: Any) -> Any:
+    """SUMSQ(number1, ...): arguments as SUM takes them ("If an argument is an array or
+    reference, only numbers in that array or reference are counted"), so a TRUE held in
+    a cell is ignored while a TRUE typed as an argument counts 1."""
+    nums = _numbers(args)
+    if isinstance(nums, XlError):
+        return nums
+    return _finite(math.fsum(x * x for x in nums))
+
+
+@_register("N")
+@_elementwise
+def xl_n(value: Any) -> Any:
+    """N(value): a number as itself (a date is its serial number), TRUE as 1, FALSE as
+    0, an error as itself, anything else (text, a blank) as 0."""
+    if isinstance(value, bool):
+        return 1.0 if value else 0.0
+    if type(value) is float or (isinstance(value, (int, np.floating))):
+        return float(value)
+    if isinstance(value, XlError):
+        return value
+    return 0.0
+
+
+@_register("MEDIAN")
+def xl_median(*args: Any) -> Any:
+    """MEDIAN(number1, ...): arguments as SUM takes them ("If an array or reference
+    argument contains text, logical values, or empty cells, those values are ignored");
+    no numbers gives #NUM!."""
+    nums = _numbers(args)
+    if isinstance(nums, XlError):
+        return nums
+    if not nums:
+        return NUM_ERROR
+    s = sorted(nums)
+    n = len(s)
+    return s[n // 2] if n % 2 else (s[n // 2 - 1] + s[n // 2]) / 2
+
+
+def _percentile(nums: list[float], k: float, exclusive: bool) -> Any:
+    s = sorted(nums)
+    n = len(s)
+    if exclusive:
+        pos = k * (n + 1) - 1
+        if n == 0 or pos < 0 or pos > n - 1:
+            return NUM_ERROR
+    else:
+        if n == 0 or not 0 <= k <= 1:
+            return NUM_ERROR
+        pos = k * (n - 1)
+    lo = math.floor(pos)
+    frac = pos - lo
+    if lo + 1 >= n:
+        return s[lo]
+    return s[lo] + frac * (s[lo + 1] - s[lo])
+
+
+def _percentile_fn(exclusive: bool, quart: bool) -> Fn:
+    def fn(array: Any, k: Any) -> Any:
+        nums = _numbers((array if isinstance(array, np.ndarray) else _grid(array),))
+        if isinstance(nums, XlError):
+            return nums
+
+        def one(kv: Any) -> Any:
+            x = to_number(kv)
+            if isinstance(x, XlError):
+                return x
+            if quart:
+                q = math.trunc(x)
+                if not (1 <= q <= 3 if exclusive else 0 <= q <= 4):
+                    return NUM_ERROR
+                x = q / 4
+            return _percentile(nums, x, exclusive)
+
+        return _broadcast(one, k)
+
+    return fn
+
+
+xl_percentile_inc = _register("PERCENTILE", "PERCENTILE.INC")(_percentile_fn(False, False))
+xl_percentile_inc.__doc__ = """PERCENTILE.INC(array, k): the k-th percentile, 0 <= k <= 1, by
+linear interpolation between the values at ranks (n-1)*k; text and logicals in the array are
+ignored; k outside [0, 1] or no numbers is #NUM!."""
+xl_percentile_exc = _register("PERCENTILE.EXC")(_percentile_fn(True, False))
+xl_percentile_exc.__doc__ = """PERCENTILE.EXC(array, k): as PERCENTILE.INC at rank (n+1)*k-1;
+k outside [1/(n+1), n/(n+1)] is #NUM!."""
+xl_quartile_inc = _register("QUARTILE", "QUARTILE.INC")(_percentile_fn(False, True))
+xl_quartile_inc.__doc__ = """QUARTILE.INC(array, quart): PERCENTILE.INC at quart/4, quart
+truncated to 0..4 ("If quart < 0 or if quart > 4, QUARTILE returns the #NUM! error")."""
+xl_quartile_exc = _register("QUARTILE.EXC")(_percentile_fn(True, True))
+xl_quartile_exc.__doc__ = """QUARTILE.EXC(array, quart): PERCENTILE.EXC at quart/4, quart
+truncated to 1..3, else #NUM!."""
+
+
+@_register("TEXTJOIN")
+def xl_textjoin(delimiter: Any, ignore_empty: Any, *texts: Any) -> Any:
+    """TEXTJOIN(delimiter, ignore_empty, text1, ...): "If TRUE, ignores empty cells":
+    blanks and empty text (``""`` a formula returns) are skipped; a range of delimiters
+    is used in turn; a result longer than 32767 characters is #VALUE!."""
+    ig = to_number(ignore_empty) if not isinstance(ignore_empty, bool) else float(ignore_empty)
+    if isinstance(ig, XlError):
+        return ig
+    delims = _texts(*_flat(delimiter))
+    if isinstance(delims, XlError):
+        return delims
+    items = _texts(*[v for a in texts for v in _flat(a) if not (ig and (v is EMPTY or v is None))])
+    if isinstance(items, XlError):
+        return items
+    if ig:
+        items = [t for t in items if t != ""]
+    out = ""
+    for i, t in enumerate(items):
+        if i and delims:
+            out += delims[(i - 1) % len(delims)]
+        out += t
+    return VALUE_ERROR if len(out) > 32767 else out

@@ -118,6 +118,41 @@ def _grid(*rows: list[Any]) -> Any:
         ("TEXTJOIN", (",", True, _grid(["a"], [""], [None], ["b"])), "a,b"),
         ("TEXTJOIN", (",", False, _grid(["a"], [""], ["b"])), "a,,b"),
         ("TEXTJOIN", (_grid(["-", "+"]), True, "a", "b", "c"), "a-b+c"),
+        # SEARCH: ? one character, * any run, ~ escapes; case-insensitive
+        ("SEARCH", ("B?", "abc"), 2.0),
+        ("SEARCH", ("a*c", "xxabc"), 3.0),
+        ("SEARCH", ("sen*eng", "Senior Software Engineer"), 1.0),
+        ("SEARCH", ("~?", "a?b"), 2.0),
+        ("SEARCH", ("b", "abcb", 3.0), 4.0),
+        ("SEARCH", ("z?", "abc"), VALUE_ERROR),
+        # COUNTIF compares numbers-as-text to 15 significant digits (16-digit IDs)
+        ("COUNTIF", (_grid(["1234567890123456"], ["1234567890123457"]), "1234567890123459"), 2.0),
+        ("COUNTIF", (_grid(["123456789012345"], ["123456789012346"]), "123456789012345"), 1.0),
+        # DAYS360 (US): a last-of-February start is the 30th; a 31st end with start 30 too
+        ("DAYS360", (45351.0, 45382.0), 30.0),  # 29 Feb 2024 -> 31 Mar 2024
+        ("DAYS360", (44985.0, 45031.0), 45.0),  # 28 Feb 2023 -> 15 Apr 2023: 30 + 15
+        ("DAYS360", (45306.0, 45322.0), 16.0),  # 15 Jan -> 31 Jan: 31 kept (start < 30)
+        ("DAYS360", (45306.0, 45322.0, True), 15.0),  # European: 31 -> 30
+        # YEARFRAC basis 0: both last days of February are the 30th; basis 1 actual/actual
+        ("YEARFRAC", (45351.0, 45716.0, 0.0), 1.0),  # 29 Feb 2024 -> 28 Feb 2025
+        ("YEARFRAC", (44985.0, 45351.0), 1.0),  # 28 Feb 2023 -> 29 Feb 2024
+        ("YEARFRAC", (45108.0, 45474.0, 1.0), 1.0),  # 1 Jul 2023 -> 1 Jul 2024: 366/366
+        ("YEARFRAC", (45352.0, 45717.0, 1.0), 1.0),  # 1 Mar 2024 -> 1 Mar 2025: 365/365
+        ("YEARFRAC", (45292.0, 45337.0, 1.0), 45 / 366),  # 1 Jan -> 15 Feb 2024, leap year
+        ("YEARFRAC", (44927.0, 45658.0, 1.0), 731 / (1096 / 3)),  # 2023-01-01 -> 2025-01-01
+        ("YEARFRAC", (45306.0, 45322.0, 3.0), 16 / 365),
+        ("YEARFRAC", (45306.0, 45322.0, 5.0), NUM_ERROR),
+        # MROUND/FLOOR/CEILING: the quotient to 15 digits, so binary noise does not tip it
+        ("MROUND", (1.3, 0.2), 1.4),
+        ("MROUND", (-10.0, 3.0), NUM_ERROR),
+        ("FLOOR", (0.7, 0.1), 0.7),
+        ("FLOOR", (1.58, 0.1), 1.5),
+        ("FLOOR", (-2.5, 2.0), -4.0),
+        ("FLOOR", (-2.5, -2.0), -2.0),
+        ("FLOOR", (2.5, -2.0), NUM_ERROR),
+        ("CEILING", (0.3, 0.1), 0.3),
+        ("CEILING", (2.5, 1.0), 3.0),
+        ("CEILING", (-2.5, -2.0), -4.0),
     ],
 )
 def test_function(fn: str, args: tuple[Any, ...], exp: Any) -> None:

@@ -824,3 +824,26 @@ def test_zero_to_the_power_zero(tmp_path: Path) -> None:
     _report, v = _refresh(path, tmp_path)
     assert [v[("S", f"C{r}")] for r in range(1, 5)] == ["#NUM!", "#NUM!", "n/a", 1]
     assert [v[("S", f"C{r}")] for r in range(5, 9)] == ["#NUM!", 0, 0, 0]
+
+
+def test_sumif_sum_range_takes_the_criteria_shape(tmp_path: Path) -> None:
+    """SUMIF/AVERAGEIF add the cells of a block the criteria range's size, starting at
+    the sum range's top-left cell, whatever size the sum range is written."""
+    import xlsxwriter
+
+    path = tmp_path / "sumif.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("S")
+    for i, (a, b) in enumerate([("x", 1), ("y", 2), ("x", 4), ("y", 8)], 1):
+        ws.write(f"A{i}", a)
+        ws.write_number(f"B{i}", b)
+        ws.write_number(f"C{i}", 100 * b)
+    ws.write_formula("E1", '=SUMIF(A1:A4,"x",B1)')  # B1:B4: 1 + 4
+    ws.write_formula("E2", '=SUMIF(A1:A4,"y",B1:B2)')  # B1:B4: 2 + 8
+    ws.write_formula("E3", '=AVERAGEIF(A1:A4,"y",B1)')  # (2 + 8) / 2
+    ws.write_formula("E4", '=SUMIF(A1:A4,"x",B1:C9)')  # B1:B4 again, not B1:C9
+    ws.write_formula("E5", '=SUMIF($A$1:$A$4,"y",C$1)')  # C1:C4: 200 + 800
+    ws.write_formula("E6", '=SUMIF(A2:A4,"x",B1)')  # B1:B3 against A2:A4: A3 -> B2 = 2
+    wb.close()
+    _report, v = _refresh(path, tmp_path)
+    assert [v[("S", f"E{r}")] for r in range(1, 7)] == [5, 10, 5, 5, 1000, 2]

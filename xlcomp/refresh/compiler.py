@@ -308,6 +308,30 @@ def _as_range(fn: Fn) -> Fn:
     return wrapped
 
 
+def _resize_sum_range(node: fx.Call) -> fx.Call:
+    """SUMIF/AVERAGEIF with the sum range reshaped like the criteria range: "The
+    sum_range argument does not have to be the same size and shape as the range
+    argument. The actual cells that are added are determined by using the upper
+    leftmost cell in the sum_range argument as the beginning cell, and then including
+    cells that correspond in size and shape to the range argument" (Microsoft, SUMIF).
+    Left as written when either is not a plain reference of a fixed size."""
+    rng, target = node.args[0], node.args[2]
+    if not (isinstance(rng, fx.Ref) and isinstance(target, fx.Ref)):
+        return node
+    if rng.r1_abs != rng.r2_abs or rng.c1_abs != rng.c2_abs:
+        return node
+    height, width = rng.r2 - rng.r1, rng.c2 - rng.c1
+    resized = dataclasses.replace(
+        target,
+        r2=target.r1 + height,
+        c2=target.c1 + width,
+        r2_abs=target.r1_abs,
+        c2_abs=target.c1_abs,
+        is_cell=height == 0 and width == 0,
+    )
+    return dataclasses.replace(node, args=(*node.args[:2], resized))
+
+
 class Compiler:
     """Compiles formula shapes of one workbook (and its defined names) once each."""
 
@@ -923,6 +947,8 @@ class Compiler:
             return self._compile_scalar(node.args[0], sheet, refs, force=True)
         if name in _THREE_D:
             node = self._expand_3d(node)
+        if name in ("SUMIF", "AVERAGEIF") and len(node.args) == 3:
+            node = _resize_sum_range(node)
         if name == "SUBTOTAL" and len(node.args) >= 2:
             return self._compile_subtotal(node, sheet, refs)
         if name in ("ROWS", "COLUMNS", "ISREF") and len(node.args) == 1:

@@ -847,3 +847,24 @@ def test_sumif_sum_range_takes_the_criteria_shape(tmp_path: Path) -> None:
     wb.close()
     _report, v = _refresh(path, tmp_path)
     assert [v[("S", f"E{r}")] for r in range(1, 7)] == [5, 10, 5, 5, 1000, 2]
+
+
+def test_array_parameters_and_text_logicals(tmp_path: Path) -> None:
+    """INDEX's array and MATCH's lookup_array evaluate expressions as arrays without
+    Ctrl+Shift+Enter; IF takes the texts TRUE and FALSE as logicals."""
+    import xlsxwriter
+
+    path = tmp_path / "idiom.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("S")
+    for i, x in enumerate([1, 5, 9], 1):
+        ws.write_number(f"A{i}", x)
+    ws.write_formula("C10", "=MATCH(TRUE,INDEX(A1:A3>4,0),0)")  # first above 4: row 2
+    ws.write_formula("C11", '=IF("TRUE",1,2)')
+    ws.write_formula("C12", "=INDEX(A1:A3*10,2)")  # {10;50;90}, 2nd
+    ws.write_formula("C13", '=IF("false",1,2)')
+    ws.write_formula("C14", '=IF("yes",1,2)')  # other text: #VALUE!
+    ws.write_formula("C15", "=MATCH(81,A1:A3^2,0)")  # {1;25;81}: 3
+    wb.close()
+    _report, v = _refresh(path, tmp_path)
+    assert [v[("S", f"C{r}")] for r in range(10, 16)] == [2, 1, 50, 2, "#VALUE!", 3]

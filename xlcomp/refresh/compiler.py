@@ -308,6 +308,15 @@ def _as_range(fn: Fn) -> Fn:
     return wrapped
 
 
+_ARRAY_PARAMS: dict[str, frozenset[int]] = {
+    "INDEX": frozenset({0}),
+    "MATCH": frozenset({1}),
+    "XMATCH": frozenset({1}),
+}
+"""Parameters Excel's reference lists as "array" in functions that also take scalars:
+their expressions are evaluated as arrays without Ctrl+Shift+Enter."""
+
+
 def _resize_sum_range(node: fx.Call) -> fx.Call:
     """SUMIF/AVERAGEIF with the sum range reshaped like the criteria range: "The
     sum_range argument does not have to be the same size and shape as the range
@@ -962,6 +971,16 @@ class Compiler:
                 args = [self._compile(a, sheet, refs) for a in node.args]
             finally:
                 self._array = False
+        elif name in _ARRAY_PARAMS and not self._array:
+            # An "array" parameter evaluates its expression as an array in a plain
+            # formula too: INDEX(A1:A3*10,2), MATCH(TRUE,INDEX(A1:A3>4,0),0).
+            args = []
+            for i, a in enumerate(node.args):
+                self._array = i in _ARRAY_PARAMS[name]
+                try:
+                    args.append(self._compile(a, sheet, refs))
+                finally:
+                    self._array = False
         elif udf is not None or name in excel.RANGE_FUNCTIONS:
             args = [self._compile(a, sheet, refs) for a in node.args]
         else:
@@ -1122,6 +1141,15 @@ class Compiler:
                 return v
             if isinstance(cond, XlError):
                 return cond
+            if type(cond) is str:
+                # IF's logical_test takes the texts TRUE and FALSE as logicals; other
+                # text is #VALUE! (as =IF("TRUE",1,2) is 1 in Excel).
+                word = cond.upper()
+                if word not in ("TRUE", "FALSE"):
+                    return VALUE_ERROR
+                if word == "TRUE":
+                    return then_fn(r, c)
+                return False if else_fn is None else else_fn(r, c)
             rest = [then_fn(r, c)] + ([else_fn(r, c)] if else_fn is not None else [])
             return scalar(slow(cond, *rest))
 

@@ -288,7 +288,19 @@ def test_number_text(x: float, text: str) -> None:
 
 @pytest.mark.parametrize(
     ("text", "exp"),
-    [("15%", 0.15), ("-$5", -5.0), ("1e3", 1000.0), ("1,2", None), ("abc", None), ("", None)],
+    [
+        ("15%", 0.15),
+        ("-$5", -5.0),
+        ("1e3", 1000.0),
+        ("1,2", None),
+        ("abc", None),
+        ("", None),
+        ("1:30 PM", 0.5625),  # 13:30 is 13.5/24 of a day
+        ("12:00 am", 0.0),
+        ("13:30 pm", None),
+        ("1 1/2", 1.5),
+        ("-2 3/4", -2.75),
+    ],
 )
 def test_text_to_number(text: str, exp: float | None) -> None:
     """Which texts arithmetic reads as numbers."""

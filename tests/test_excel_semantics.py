@@ -21,6 +21,7 @@ from xlcomp.refresh import excel, refresh_workbook
 from xlcomp.refresh.values import (
     DATE1904,
     EMPTY,
+    ERRORS,
     NUM_ERROR,
     VALUE_ERROR,
     number_text,
@@ -118,6 +119,12 @@ def _grid(*rows: list[Any]) -> Any:
         ("TEXTJOIN", (",", True, _grid(["a"], [""], [None], ["b"])), "a,b"),
         ("TEXTJOIN", (",", False, _grid(["a"], [""], ["b"])), "a,,b"),
         ("TEXTJOIN", (_grid(["-", "+"]), True, "a", "b", "c"), "a-b+c"),
+        # FILTER: nothing kept and no if_empty is #CALC! (ERROR.TYPE 14)
+        ("FILTER", (_grid([3.0], [1.0]), _grid([False], [False])), ERRORS["#CALC!"]),
+        ("FILTER", (_grid([3.0], [1.0]), _grid([False], [False]), "none"), "none"),
+        ("FILTER", (_grid([3.0], [1.0], [2.0]), _grid([True], [False])), VALUE_ERROR),  # 3 vs 2
+        ("ERROR.TYPE", (ERRORS["#CALC!"],), 14.0),
+        ("ERROR.TYPE", (1.0,), ERRORS["#N/A"]),
         # SEARCH: ? one character, * any run, ~ escapes; case-insensitive
         ("SEARCH", ("B?", "abc"), 2.0),
         ("SEARCH", ("a*c", "xxabc"), 3.0),
@@ -880,3 +887,21 @@ def test_array_parameters_and_text_logicals(tmp_path: Path) -> None:
     wb.close()
     _report, v = _refresh(path, tmp_path)
     assert [v[("S", f"C{r}")] for r in range(10, 16)] == [2, 1, 50, 2, "#VALUE!", 3]
+
+
+def test_filter_keeps_rows_and_spills(tmp_path: Path) -> None:
+    """FILTER keeps the rows whose include value is TRUE; none kept is #CALC!."""
+    import xlsxwriter
+
+    path = tmp_path / "filter.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("S")
+    for i, x in enumerate([3, 1, 2], 1):
+        ws.write_number(f"A{i}", x)
+    ws.write_dynamic_array_formula("C1", "=_xlfn._xlws.FILTER(A1:A3,A1:A3>5)")
+    ws.write_formula("D1", "=IF(ISERROR(C1),ERROR.TYPE(C1),0)")
+    ws.write_dynamic_array_formula("E1", "=_xlfn._xlws.FILTER(A1:A3,A1:A3>1)")
+    wb.close()
+    _report, v = _refresh(path, tmp_path)
+    assert [v[("S", "C1")], v[("S", "D1")]] == ["#CALC!", 14]
+    assert [v[("S", "E1")], v[("S", "E2")]] == [3, 2]

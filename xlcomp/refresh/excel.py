@@ -30,6 +30,7 @@ from xlcomp.refresh.values import (
     DATE1904,
     DIV_ERROR,
     EMPTY,
+    ERRORS,
     NA_ERROR,
     NUM_ERROR,
     REF_ERROR,
@@ -2365,3 +2366,63 @@ def xl_search(find_text: Any, within_text: Any, start_num: Any = None) -> Any:
         return float(start)
     m = _wildcard(find).search(within, start - 1)
     return VALUE_ERROR if m is None else float(m.start() + 1)
+
+
+@_register("FILTER")
+def xl_filter(array: Any, include: Any, if_empty: Any = None) -> Any:
+    """FILTER(array, include, [if_empty]): the rows (a column of include values) or
+    columns (a row of them) of ``array`` whose include value is TRUE or a non-zero
+    number; include must match the array's height or width, else #VALUE!; an error in
+    include is returned; "If the dataset ... returns nothing, FILTER returns #CALC!"
+    unless ``if_empty`` is given (Microsoft, FILTER function)."""
+    if isinstance(array, XlError):
+        return array
+    if isinstance(include, XlError):
+        return include
+    g, inc = _padded(array), _padded(include)
+    if inc.shape[1] == 1 and inc.shape[0] == g.shape[0]:
+        by_rows, flags = True, inc[:, 0].tolist()
+    elif inc.shape[0] == 1 and inc.shape[1] == g.shape[1]:
+        by_rows, flags = False, inc[0, :].tolist()
+    else:
+        return VALUE_ERROR
+    keep = []
+    for i, f in enumerate(flags):
+        if isinstance(f, XlError):
+            return f
+        if f is EMPTY or f is None:
+            continue
+        if _is_text(f):
+            return VALUE_ERROR
+        if f:
+            keep.append(i)
+    if not keep:
+        if if_empty is None:
+            return ERRORS["#CALC!"]
+        return if_empty
+    out = g[keep, :] if by_rows else g[:, keep]
+    return np.ascontiguousarray(out).view(Array)
+
+
+_ERROR_TYPES = {
+    "#NULL!": 1.0,
+    "#DIV/0!": 2.0,
+    "#VALUE!": 3.0,
+    "#REF!": 4.0,
+    "#NAME?": 5.0,
+    "#NUM!": 6.0,
+    "#N/A": 7.0,
+    "#GETTING_DATA": 8.0,
+    "#SPILL!": 9.0,
+    "#CALC!": 14.0,
+}
+
+
+@_register("ERROR.TYPE")
+@_elementwise
+def xl_error_type(error_val: Any) -> Any:
+    """ERROR.TYPE(error_val): 1 #NULL!, 2 #DIV/0!, 3 #VALUE!, 4 #REF!, 5 #NAME?, 6
+    #NUM!, 7 #N/A, 8 #GETTING_DATA, 9 #SPILL!, 14 #CALC!; not an error is #N/A."""
+    if isinstance(error_val, XlError):
+        return _ERROR_TYPES.get(str(error_val), NA_ERROR)
+    return NA_ERROR

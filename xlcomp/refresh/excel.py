@@ -900,6 +900,13 @@ def _round(x: float, digits: float, mode: str) -> float:
     return float(d.quantize(q, rounding=mode) if n >= 0 else (d / q).quantize(1, mode) * q)
 
 
+def round_half_up(x: float, digits: float) -> float:
+    """ROUND of one number: ``x`` to 15 significant digits, then to ``digits`` places
+    (truncated to a whole number), halves away from zero; raises ArithmeticError where
+    ROUND says #NUM! (not finite, too many digits). The column form of ROUND calls this."""
+    return _round(x, digits, ROUND_HALF_UP)
+
+
 def _rounder(mode: str, name: str, what: str) -> Fn:
     @_elementwise
     def fn(number: Any, digits: Any = 0.0) -> Any:

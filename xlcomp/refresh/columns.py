@@ -58,7 +58,6 @@ _NP_CMP: dict[str, Callable[[Any, Any], Any]] = {
     ">=": np.greater_equal,
 }
 _PLAIN = (float, str, bool)
-_BUILTIN = frozenset({"IF", "ROUND", "SUM"})
 _COMPILED_FIRST = frozenset({"ROW", "COLUMN", "INDIRECT", "OFFSET", "SINGLE", "SUBTOTAL"})
 
 
@@ -69,7 +68,7 @@ class _NoColumnForm(Exception):  # noqa: N818 - a signal, not an error
 def column_form(compiler: Compiler, node: fx.Node, sheet: int, fn: Fn) -> ColumnFn | None:
     """The column form of formula ``node`` (compiled to ``fn``) on ``sheet``, or None
     when it would only map ``fn`` over the rows (the evaluator does that itself)."""
-    if not _simple(node):
+    if not _simple(node, {bare_name(name) for name in compiler.udfs}):
         return None
     before = compiler._array
     compiler._array = False  # runs are plain formulas (array formulas are never runs)
@@ -411,26 +410,28 @@ def _plain_row(values: tuple[Any, ...]) -> bool:
     return all(v is EMPTY or type(v) in _PLAIN for v in values)
 
 
-def _simple(node: fx.Node, whole: bool = False) -> bool:
+def _simple(node: fx.Node, ours: set[str], whole: bool = False) -> bool:
     """True when every part of ``node`` has a column form here: numbers and text,
     single-cell references, arithmetic, comparisons, IF, ROUND, SUM and our functions.
-    ``whole``: an argument of SUM or of our functions, where a range is taken whole."""
+    ``ours``: the names of our functions the compiler holds (the catalogue is read only
+    for those); ``whole``: an argument of SUM or of our functions, where a range is taken
+    whole."""
     if isinstance(node, fx.Literal | fx.Missing):
         return True
     if isinstance(node, fx.Ref):
         return node.is_cell or whole
     if isinstance(node, fx.BinOp):
         return (node.op in _FAST_ARITH or node.op in _FAST_CMP) and all(
-            _simple(x) for x in (node.left, node.right)
+            _simple(x, ours) for x in (node.left, node.right)
         )
     if isinstance(node, fx.UnaryOp):
-        return node.op in ("-", "%", "+") and _simple(node.operand)
+        return node.op in ("-", "%", "+") and _simple(node.operand, ours)
     if isinstance(node, fx.Call):
         name = bare_name(node.name)
         if name in ("IF", "ROUND"):
-            return all(_simple(a) for a in node.args)
-        if name == "SUM" or (name not in _BUILTIN and name in _broadcasting()):
-            return all(_simple(a, whole=True) for a in node.args)
+            return all(_simple(a, ours) for a in node.args)
+        if name == "SUM" or (name in ours and name in _broadcasting()):
+            return all(_simple(a, ours, whole=True) for a in node.args)
     return False
 
 

@@ -22,6 +22,7 @@ import re
 from collections.abc import Callable, Iterator
 from decimal import ROUND_DOWN, ROUND_HALF_UP, ROUND_UP, Decimal
 from fractions import Fraction
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -630,8 +631,10 @@ _CRIT_OP = re.compile(r"^(<=|>=|<>|<|>|=)?(.*)$", re.S)
 _ERROR_TEXTS = {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A"}
 
 
+@lru_cache(maxsize=4096)
 def _wildcard(pattern: str) -> re.Pattern[str]:
-    """A criteria text as a regex: ``*`` any run, ``?`` one character, ``~`` escapes."""
+    """A criteria text as a regex: ``*`` any run, ``?`` one character, ``~`` escapes
+    (remembered: a column of COUNTIFs asks for the same few criteria again and again)."""
     out = []
     i = 0
     while i < len(pattern):

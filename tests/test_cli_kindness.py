@@ -261,8 +261,9 @@ def test_refresh_names_error_cells_and_exits_1(tmp_path: Path) -> None:
     assert (
         "xlcomp: Offer!B20: #XLCOMP! bonus_pct: 15 looks like a whole percent: enter 15% or 0.15"
     ) in listed
-    # Listed in sheet, row, column order; the bonus's band percentile (row 19) first.
-    assert listed[0].startswith("xlcomp: Offer!F19: #XLCOMP! ")
+    # Listed in sheet, row, column order; the bonus's row of the band table (row 19),
+    # which reads the rate as TOTALCOMP does, first.
+    assert listed[0].startswith("xlcomp: Offer!B19: #XLCOMP! bonus_pct: 15 looks like")
     places = [re.match(r"xlcomp: Offer!([A-Z]+)(\d+)", line) for line in listed]
     assert all(places)
     order = [(int(m.group(2)), len(m.group(1)), m.group(1)) for m in places if m]

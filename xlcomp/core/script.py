@@ -57,7 +57,7 @@ def format_money(amount: float, symbol: str = "$") -> str:
     """
     d = abs(_decimal(amount))
     sign = "-" if amount < 0 and _half_up(d, 0) > 0 else ""
-    if d >= _ASTRONOMICAL:  # a quintillion and up: digits no one reads
+    if d.is_finite() and d >= _ASTRONOMICAL:  # a quintillion and up: digits no one reads
         return f"{sign}{symbol}{float(d):.3g}"
     if _half_up(d.scaleb(-6), 2) >= 1000:
         return f"{sign}{symbol}{_trim(d.scaleb(-9), 2)}B"

@@ -21,6 +21,9 @@ from xlcomp.refresh import excel, refresh_workbook
 from xlcomp.refresh.values import (
     DATE1904,
     EMPTY,
+    ERRORS,
+    NUM_ERROR,
+    VALUE_ERROR,
     number_text,
     text_to_number,
     to_array,
@@ -90,6 +93,73 @@ def _grid(*rows: list[Any]) -> Any:
         ("VLOOKUP", (25.0, _grid([10.0, "L1"], [20.0, "L2"], [30.0, "L3"]), 2.0), "L2"),
         ("HLOOKUP", (20.0, _grid([10.0, 20.0], ["a", "b"]), 2.0, 0.0), "b"),
         ("IFERROR", (_grid([None]), 1.0), EMPTY),
+        # SUMPRODUCT: non-numeric entries (text numbers, logicals, blanks) are 0
+        ("SUMPRODUCT", (_grid(["3"], [4.0]), _grid([10.0], ["10"])), 0.0),
+        ("SUMPRODUCT", (_grid(["3"], [4.0], [True], [None]),), 4.0),
+        ("SUMPRODUCT", (_grid([2.0], [3.0]), _grid([5.0, 7.0])), VALUE_ERROR),  # 2x1 vs 1x2
+        ("SUMPRODUCT", (_grid([2.0], [3.0]), _grid([5.0], [7.0])), 31.0),  # 10 + 21
+        # SUMSQ: a logical in a reference is ignored, typed it counts 1
+        ("SUMSQ", (_grid([True]), 2.0), 4.0),
+        ("SUMSQ", (True, 2.0), 5.0),
+        ("N", (True,), 1.0),
+        ("N", ("7",), 0.0),
+        ("N", (45306.0,), 45306.0),
+        # MEDIAN/PERCENTILE/QUARTILE ignore text (numbers stored as text too) in ranges
+        ("MEDIAN", (_grid([100.0], ["150"], [200.0], [300.0]),), 200.0),
+        ("MEDIAN", (_grid([1.0], [2.0], [4.0], [10.0]),), 3.0),  # (2 + 4) / 2
+        ("MEDIAN", (_grid(["x"]),), NUM_ERROR),
+        ("PERCENTILE", (_grid([100.0], ["150"], [200.0], [300.0]), 0.5), 200.0),
+        ("PERCENTILE", (_grid([1.0], [2.0], [3.0], [4.0]), 0.3), 1.9),  # rank 0.9
+        ("PERCENTILE.EXC", (_grid([1.0], [2.0], [3.0], [4.0]), 0.3), 1.5),  # rank 0.5
+        ("PERCENTILE.EXC", (_grid([1.0], [2.0], [3.0], [4.0]), 0.1), NUM_ERROR),
+        ("QUARTILE", (_grid([100.0], ["150"], [200.0], [300.0]), 1.0), 150.0),
+        ("QUARTILE", (_grid([1.0], [2.0]), 5.0), NUM_ERROR),
+        ("QUARTILE.EXC", (_grid([1.0], [2.0], [3.0], [4.0], [5.0], [6.0], [7.0]), 1.0), 2.0),
+        # TEXTJOIN's ignore_empty skips blanks and empty text alike
+        ("TEXTJOIN", (",", True, _grid(["a"], [""], [None], ["b"])), "a,b"),
+        ("TEXTJOIN", (",", False, _grid(["a"], [""], ["b"])), "a,,b"),
+        ("TEXTJOIN", (_grid(["-", "+"]), True, "a", "b", "c"), "a-b+c"),
+        # FILTER: nothing kept and no if_empty is #CALC! (ERROR.TYPE 14)
+        ("FILTER", (_grid([3.0], [1.0]), _grid([False], [False])), ERRORS["#CALC!"]),
+        ("FILTER", (_grid([3.0], [1.0]), _grid([False], [False]), "none"), "none"),
+        ("FILTER", (_grid([3.0], [1.0], [2.0]), _grid([True], [False])), VALUE_ERROR),  # 3 vs 2
+        ("ERROR.TYPE", (ERRORS["#CALC!"],), 14.0),
+        ("ERROR.TYPE", (1.0,), ERRORS["#N/A"]),
+        # SEARCH: ? one character, * any run, ~ escapes; case-insensitive
+        ("SEARCH", ("B?", "abc"), 2.0),
+        ("SEARCH", ("a*c", "xxabc"), 3.0),
+        ("SEARCH", ("sen*eng", "Senior Software Engineer"), 1.0),
+        ("SEARCH", ("~?", "a?b"), 2.0),
+        ("SEARCH", ("b", "abcb", 3.0), 4.0),
+        ("SEARCH", ("z?", "abc"), VALUE_ERROR),
+        # COUNTIF compares numbers-as-text to 15 significant digits (16-digit IDs)
+        ("COUNTIF", (_grid(["1234567890123456"], ["1234567890123457"]), "1234567890123459"), 2.0),
+        ("COUNTIF", (_grid(["123456789012345"], ["123456789012346"]), "123456789012345"), 1.0),
+        # DAYS360 (US): a last-of-February start is the 30th; a 31st end with start 30 too
+        ("DAYS360", (45351.0, 45382.0), 30.0),  # 29 Feb 2024 -> 31 Mar 2024
+        ("DAYS360", (44985.0, 45031.0), 45.0),  # 28 Feb 2023 -> 15 Apr 2023: 30 + 15
+        ("DAYS360", (45306.0, 45322.0), 16.0),  # 15 Jan -> 31 Jan: 31 kept (start < 30)
+        ("DAYS360", (45306.0, 45322.0, True), 15.0),  # European: 31 -> 30
+        # YEARFRAC basis 0: both last days of February are the 30th; basis 1 actual/actual
+        ("YEARFRAC", (45351.0, 45716.0, 0.0), 1.0),  # 29 Feb 2024 -> 28 Feb 2025
+        ("YEARFRAC", (44985.0, 45351.0), 1.0),  # 28 Feb 2023 -> 29 Feb 2024
+        ("YEARFRAC", (45108.0, 45474.0, 1.0), 1.0),  # 1 Jul 2023 -> 1 Jul 2024: 366/366
+        ("YEARFRAC", (45352.0, 45717.0, 1.0), 1.0),  # 1 Mar 2024 -> 1 Mar 2025: 365/365
+        ("YEARFRAC", (45292.0, 45337.0, 1.0), 45 / 366),  # 1 Jan -> 15 Feb 2024, leap year
+        ("YEARFRAC", (44927.0, 45658.0, 1.0), 731 / (1096 / 3)),  # 2023-01-01 -> 2025-01-01
+        ("YEARFRAC", (45306.0, 45322.0, 3.0), 16 / 365),
+        ("YEARFRAC", (45306.0, 45322.0, 5.0), NUM_ERROR),
+        # MROUND/FLOOR/CEILING: the quotient to 15 digits, so binary noise does not tip it
+        ("MROUND", (1.3, 0.2), 1.4),
+        ("MROUND", (-10.0, 3.0), NUM_ERROR),
+        ("FLOOR", (0.7, 0.1), 0.7),
+        ("FLOOR", (1.58, 0.1), 1.5),
+        ("FLOOR", (-2.5, 2.0), -4.0),
+        ("FLOOR", (-2.5, -2.0), -2.0),
+        ("FLOOR", (2.5, -2.0), NUM_ERROR),
+        ("CEILING", (0.3, 0.1), 0.3),
+        ("CEILING", (2.5, 1.0), 3.0),
+        ("CEILING", (-2.5, -2.0), -4.0),
     ],
 )
 def test_function(fn: str, args: tuple[Any, ...], exp: Any) -> None:
@@ -225,7 +295,19 @@ def test_number_text(x: float, text: str) -> None:
 
 @pytest.mark.parametrize(
     ("text", "exp"),
-    [("15%", 0.15), ("-$5", -5.0), ("1e3", 1000.0), ("1,2", None), ("abc", None), ("", None)],
+    [
+        ("15%", 0.15),
+        ("-$5", -5.0),
+        ("1e3", 1000.0),
+        ("1,2", None),
+        ("abc", None),
+        ("", None),
+        ("1:30 PM", 0.5625),  # 13:30 is 13.5/24 of a day
+        ("12:00 am", 0.0),
+        ("13:30 pm", None),
+        ("1 1/2", 1.5),
+        ("-2 3/4", -2.75),
+    ],
 )
 def test_text_to_number(text: str, exp: float | None) -> None:
     """Which texts arithmetic reads as numbers."""
@@ -506,9 +588,9 @@ def test_dynamic_arrays_spill(tmp_path: Path) -> None:
     assert b'ref="D2:D6"' in sheet
 
 
-def _with_external_link(path: Path) -> None:
-    """Add an external-link part caching '[1]Pay Bands'!B2 = 123000 to ``path``."""
-    link = (
+def _with_external_link(path: Path, link: bytes | None = None) -> None:
+    """Add an external-link part (by default caching '[1]Pay Bands'!B2 = 123000)."""
+    link = link or (
         b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         b'<externalLink xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
         b'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
@@ -573,6 +655,48 @@ def test_external_links_use_cached_values(tmp_path: Path) -> None:
     assert v[("S", "A2")] == "L5"
     assert [f.cell for f in report.failed] == ["A3"]
     assert "external" in report.failed[0].reason
+
+
+def test_external_link_ranges_and_sheets(tmp_path: Path) -> None:
+    """Each sheet of a linked book keeps its own cached cells; ranges, cached errors,
+    COUNTA and VLOOKUP read the cache as Excel shows it until the link is updated."""
+    import xlsxwriter
+
+    link = (
+        b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        b'<externalLink xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+        b'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+        b'<externalBook r:id="rId1"><sheetNames><sheetName val="Data"/>'
+        b'<sheetName val="Other"/></sheetNames><sheetDataSet>'
+        b'<sheetData sheetId="0"><row r="1"><cell r="A1"><v>100</v></cell>'
+        b'<cell r="B1"><v>0.15</v></cell></row><row r="2"><cell r="A2"><v>200</v></cell>'
+        b'<cell r="B2" t="str"><v>x</v></cell></row>'
+        b'<row r="3"><cell r="A3" t="e"><v>#N/A</v></cell></row></sheetData>'
+        b'<sheetData sheetId="1"><row r="1"><cell r="A1"><v>7</v></cell></row></sheetData>'
+        b"</sheetDataSet></externalBook></externalLink>"
+    )
+    path = tmp_path / "ext2.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("S")
+    ws.write_formula("A1", "=[1]Data!$A$1*2", None, 0)
+    ws.write_formula("B1", "=SUM([1]Data!$A$1:$A$2)", None, 0)
+    ws.write_formula("D1", "=[1]Other!$A$1+1", None, 0)
+    ws.write_formula("B2", '=IFERROR([1]Data!$A$3,"na")', None, 0)
+    ws.write_formula("C2", "=COUNTA([1]Data!$A$1:$B$3)", None, 0)
+    ws.write_formula("D2", "=VLOOKUP(200,[1]Data!$A$1:$B$2,2,FALSE)", None, 0)
+    wb.close()
+    _with_external_link(path, link)
+    report, v = _refresh(path, tmp_path)
+    assert report.ok
+    # 100*2; 100+200; 7+1; cached #N/A caught; 100, 0.15, 200, "x", #N/A are 5 values
+    assert [v[("S", c)] for c in ("A1", "B1", "D1", "B2", "C2", "D2")] == [
+        200,
+        300,
+        8,
+        "na",
+        5,
+        "x",
+    ]
 
 
 def test_uncomputed_cells_keep_full_calc_and_exit_1(tmp_path: Path) -> None:
@@ -665,3 +789,119 @@ def test_let_and_lambda(tmp_path: Path) -> None:
     assert [(f.cell, f.reason) for f in report.failed] == [
         ("B5", "LET needs name, value pairs and a calculation")
     ]
+
+
+def test_references_returned_by_functions(tmp_path: Path) -> None:
+    """INDEX, CHOOSE and IF hand back references: a plain formula intersects them with
+    its row or column (Excel shows ``=@INDEX(...)``), and ISREF says TRUE."""
+    import xlsxwriter
+
+    path = tmp_path / "refs.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("S")
+    for i in range(1, 4):
+        ws.write_number(f"A{i}", i)
+        ws.write_number(f"B{i}", 10 * i)
+        ws.write_formula(f"I{i}", "=INDEX($A$1:$B$3,0,2)")  # column B, row i
+        ws.write_formula(f"J{i}", "=IF(TRUE,$B$1:$B$3)")
+        ws.write_formula(f"K{i}", "=CHOOSE(1,$B$1:$B$3)*2")
+    ws.write_formula("L1", "=INDEX(A1:B3,3,0)")  # row 3 of the block, column L: #VALUE!
+    ws.write_formula("B5", "=INDEX(A1:B3,3,0)")  # row 3, column B: 30
+    ws.write_formula("C5", "=INDEX(A1:B3,2,1)+INDEX(B1:B3,3)")  # 2 + 30
+    ws.write_formula("D5", "=INDEX(A1:B3,4,1)")  # past the block: #REF!
+    ws.write_formula("M1", "=ISREF(INDEX(A1:A3,2))")
+    ws.write_formula("M2", "=ISREF(CHOOSE(1,A1,A2))")
+    ws.write_formula("M3", "=ISREF(IF(TRUE,A1))")
+    ws.write_formula("M4", "=ISREF(IF(FALSE,A1))")  # IF's missing else is FALSE, a value
+    ws.write_formula("M5", "=ISREF(CHOOSE(2,A1,5))")
+    ws.write_formula("M6", "=ISREF(A1:A2)")
+    wb.close()
+    report, v = _refresh(path, tmp_path)
+    assert not report.failed
+    for i in range(1, 4):
+        assert [v[("S", f"{col}{i}")] for col in "IJK"] == [10 * i, 10 * i, 20 * i]
+    assert [v[("S", c)] for c in ("L1", "B5", "C5", "D5")] == ["#VALUE!", 30, 32, "#REF!"]
+    assert [v[("S", f"M{i}")] for i in range(1, 7)] == [True, True, True, False, False, True]
+
+
+def test_zero_to_the_power_zero(tmp_path: Path) -> None:
+    """``=0^0`` is #NUM! in Excel (as POWER(0,0)); LibreOffice says 1."""
+    import xlsxwriter
+
+    path = tmp_path / "pow.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("S")
+    ws.write_number("A1", 0)
+    ws.write_number("A2", 0)
+    ws.write_formula("C1", "=0^0")
+    ws.write_formula("C2", "=POWER(A1,A2)")
+    ws.write_formula("C3", '=IFERROR(A1^A2,"n/a")')
+    ws.write_formula("C4", "=A1^1+2^A2")  # 0 + 1
+    for r in range(5, 9):
+        ws.write_formula(f"C{r}", "=A$1^(ROW()-5)")  # a run: #NUM!, 0, 0, 0
+    wb.close()
+    _report, v = _refresh(path, tmp_path)
+    assert [v[("S", f"C{r}")] for r in range(1, 5)] == ["#NUM!", "#NUM!", "n/a", 1]
+    assert [v[("S", f"C{r}")] for r in range(5, 9)] == ["#NUM!", 0, 0, 0]
+
+
+def test_sumif_sum_range_takes_the_criteria_shape(tmp_path: Path) -> None:
+    """SUMIF/AVERAGEIF add the cells of a block the criteria range's size, starting at
+    the sum range's top-left cell, whatever size the sum range is written."""
+    import xlsxwriter
+
+    path = tmp_path / "sumif.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("S")
+    for i, (a, b) in enumerate([("x", 1), ("y", 2), ("x", 4), ("y", 8)], 1):
+        ws.write(f"A{i}", a)
+        ws.write_number(f"B{i}", b)
+        ws.write_number(f"C{i}", 100 * b)
+    ws.write_formula("E1", '=SUMIF(A1:A4,"x",B1)')  # B1:B4: 1 + 4
+    ws.write_formula("E2", '=SUMIF(A1:A4,"y",B1:B2)')  # B1:B4: 2 + 8
+    ws.write_formula("E3", '=AVERAGEIF(A1:A4,"y",B1)')  # (2 + 8) / 2
+    ws.write_formula("E4", '=SUMIF(A1:A4,"x",B1:C9)')  # B1:B4 again, not B1:C9
+    ws.write_formula("E5", '=SUMIF($A$1:$A$4,"y",C$1)')  # C1:C4: 200 + 800
+    ws.write_formula("E6", '=SUMIF(A2:A4,"x",B1)')  # B1:B3 against A2:A4: A3 -> B2 = 2
+    wb.close()
+    _report, v = _refresh(path, tmp_path)
+    assert [v[("S", f"E{r}")] for r in range(1, 7)] == [5, 10, 5, 5, 1000, 2]
+
+
+def test_array_parameters_and_text_logicals(tmp_path: Path) -> None:
+    """INDEX's array and MATCH's lookup_array evaluate expressions as arrays without
+    Ctrl+Shift+Enter; IF takes the texts TRUE and FALSE as logicals."""
+    import xlsxwriter
+
+    path = tmp_path / "idiom.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("S")
+    for i, x in enumerate([1, 5, 9], 1):
+        ws.write_number(f"A{i}", x)
+    ws.write_formula("C10", "=MATCH(TRUE,INDEX(A1:A3>4,0),0)")  # first above 4: row 2
+    ws.write_formula("C11", '=IF("TRUE",1,2)')
+    ws.write_formula("C12", "=INDEX(A1:A3*10,2)")  # {10;50;90}, 2nd
+    ws.write_formula("C13", '=IF("false",1,2)')
+    ws.write_formula("C14", '=IF("yes",1,2)')  # other text: #VALUE!
+    ws.write_formula("C15", "=MATCH(81,A1:A3^2,0)")  # {1;25;81}: 3
+    wb.close()
+    _report, v = _refresh(path, tmp_path)
+    assert [v[("S", f"C{r}")] for r in range(10, 16)] == [2, 1, 50, 2, "#VALUE!", 3]
+
+
+def test_filter_keeps_rows_and_spills(tmp_path: Path) -> None:
+    """FILTER keeps the rows whose include value is TRUE; none kept is #CALC!."""
+    import xlsxwriter
+
+    path = tmp_path / "filter.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("S")
+    for i, x in enumerate([3, 1, 2], 1):
+        ws.write_number(f"A{i}", x)
+    ws.write_dynamic_array_formula("C1", "=_xlfn._xlws.FILTER(A1:A3,A1:A3>5)")
+    ws.write_formula("D1", "=IF(ISERROR(C1),ERROR.TYPE(C1),0)")
+    ws.write_dynamic_array_formula("E1", "=_xlfn._xlws.FILTER(A1:A3,A1:A3>1)")
+    wb.close()
+    _report, v = _refresh(path, tmp_path)
+    assert [v[("S", "C1")], v[("S", "D1")]] == ["#CALC!", 14]
+    assert [v[("S", "E1")], v[("S", "E2")]] == [3, 2]

@@ -195,6 +195,8 @@ def _div(a: float, b: float) -> Any:
 
 
 def _pow(a: float, b: float) -> Any:
+    if a == 0 and b == 0:
+        return NUM_ERROR  # Excel: =0^0 is #NUM! (as POWER(0,0))
     try:
         r = a**b
     except (OverflowError, ZeroDivisionError):
@@ -306,6 +308,39 @@ def _as_range(fn: Fn) -> Fn:
     return wrapped
 
 
+_ARRAY_PARAMS: dict[str, frozenset[int]] = {
+    "INDEX": frozenset({0}),
+    "MATCH": frozenset({1}),
+    "XMATCH": frozenset({1}),
+}
+"""Parameters Excel's reference lists as "array" in functions that also take scalars:
+their expressions are evaluated as arrays without Ctrl+Shift+Enter."""
+
+
+def _resize_sum_range(node: fx.Call) -> fx.Call:
+    """SUMIF/AVERAGEIF with the sum range reshaped like the criteria range: "The
+    sum_range argument does not have to be the same size and shape as the range
+    argument. The actual cells that are added are determined by using the upper
+    leftmost cell in the sum_range argument as the beginning cell, and then including
+    cells that correspond in size and shape to the range argument" (Microsoft, SUMIF).
+    Left as written when either is not a plain reference of a fixed size."""
+    rng, target = node.args[0], node.args[2]
+    if not (isinstance(rng, fx.Ref) and isinstance(target, fx.Ref)):
+        return node
+    if rng.r1_abs != rng.r2_abs or rng.c1_abs != rng.c2_abs:
+        return node
+    height, width = rng.r2 - rng.r1, rng.c2 - rng.c1
+    resized = dataclasses.replace(
+        target,
+        r2=target.r1 + height,
+        c2=target.c1 + width,
+        r2_abs=target.r1_abs,
+        c2_abs=target.c1_abs,
+        is_cell=height == 0 and width == 0,
+    )
+    return dataclasses.replace(node, args=(*node.args[:2], resized))
+
+
 class Compiler:
     """Compiles formula shapes of one workbook (and its defined names) once each."""
 
@@ -380,7 +415,10 @@ class Compiler:
             return None
         if isinstance(found, int):
             return found
-        index = _EXTERNAL_BASE + len(self.sheet_index) + len(self._externals)
+        # One store sheet per external sheet: number them by how many are already placed
+        # (the dictionary holds every cached sheet from the start, placed or not).
+        placed = sum(1 for v in self._externals.values() if isinstance(v, int))
+        index = _EXTERNAL_BASE + len(self.sheet_index) + placed
         self.store.values[index] = dict(found)
         rows = max((r for r, _ in found), default=1)
         cols = max((c for _, c in found), default=1)
@@ -735,6 +773,10 @@ class Compiler:
         one-column range) or column (a one-row range), or the cell at both for a block;
         outside it, #VALUE! (Excel's "implicit intersection": ``=Base*1.05`` in C4 with
         Base = B2:B6 reads B4; ``=B:B`` in D3 reads B3)."""
+        if (not self._array or force) and isinstance(node, fx.Call):
+            special = self._scalar_reference_call(node, sheet, refs)
+            if special is not None:
+                return special
         before = len(refs)
         inner = self._compile(node, sheet, refs)
         if (self._array and not force) or len(refs) != before + 1:
@@ -769,6 +811,129 @@ class Compiler:
 
         return at
 
+    def _scalar_reference_call(self, node: fx.Call, sheet: int, refs: list[RefSpec]) -> Fn | None:
+        """A call that hands back a reference, where one value is expected: Excel
+        intersects the reference it returns (``=INDEX(A1:B3,0,2)`` in row 2 shows B2,
+        ``=CHOOSE(1,B1:B3)`` in row 3 shows B3). IF and CHOOSE intersect the chosen
+        argument (``@IF(c,B1:B3)`` is ``IF(c,@B1:B3)``); INDEX the row or column it
+        picks. None when ``node`` is not such a call."""
+        name = bare_name(node.name)
+        if name in ("IF", "CHOOSE") and any(self._is_reference(a, sheet) for a in node.args[1:]):
+            args = [self._compile_scalar(a, sheet, refs) for a in node.args]
+            if name == "IF" and 2 <= len(args) <= 3:
+                return self._compile_if(args)
+            fn = native(node.name)
+            if fn is None:  # pragma: no cover - CHOOSE is always there
+                return None
+            return lambda r, c: scalar(fn(*(a(r, c) for a in args)))
+        if name != "INDEX" or len(node.args) not in (2, 3):
+            return None
+        if not self._is_reference(node.args[0], sheet):
+            return None
+        before = len(refs)
+        whole = self._compile(node.args[0], sheet, refs)
+        if len(refs) != before + 1:
+            return None
+        spec = refs[-1]
+        picks = [self._compile_scalar(a, sheet, refs) for a in node.args[1:]]
+
+        def at(r: int, c: int) -> Any:
+            box = spec(r, c)
+            if box is None:
+                return REF_ERROR
+            _s, x1, y1, x2, y2 = box
+            nums = []
+            for p in picks:
+                n = excel.to_number(p(r, c))
+                if isinstance(n, XlError):
+                    return n
+                nums.append(int(n))
+            if len(nums) == 1:
+                if x1 == x2:
+                    nums = [1, nums[0]]
+                elif y1 == y2:
+                    nums = [nums[0], 1]
+                else:
+                    nums = [nums[0], 0]
+            row_n, col_n = nums
+            if row_n < 0 or col_n < 0 or row_n > x2 - x1 + 1 or col_n > y2 - y1 + 1:
+                return REF_ERROR
+            # The area INDEX returns, then the cell of it in this formula's row/column.
+            a1, a2 = (x1, x2) if row_n == 0 else (x1 + row_n - 1,) * 2
+            b1, b2 = (y1, y2) if col_n == 0 else (y1 + col_n - 1,) * 2
+            if a1 == a2 and b1 == b2:
+                i, j = a1, b1
+            elif b1 == b2:
+                i, j = r, b1
+            elif a1 == a2:
+                i, j = a1, c
+            else:
+                i, j = r, c
+            if not (a1 <= i <= a2 and b1 <= j <= b2):
+                return VALUE_ERROR
+            v = whole(r, c)
+            if not isinstance(v, np.ndarray):
+                return v
+            if i - x1 >= v.shape[0] or j - y1 >= v.shape[1]:
+                return EMPTY  # past the sheet's used area
+            return scalar(v[i - x1, j - y1])
+
+        return at
+
+    def _reference_kind(self, node: fx.Node, sheet: int) -> bool | None:
+        """Whether ``node`` gives a reference: True, False, or None when that is decided
+        while calculating (an IF or CHOOSE choosing between a reference and a value)."""
+        if self._is_reference(node, sheet):
+            return True
+        if isinstance(node, fx.Call):
+            name = bare_name(node.name)
+            if name in ("INDEX", "OFFSET", "INDIRECT"):
+                return name != "INDEX" or (
+                    bool(node.args) and self._is_reference(node.args[0], sheet)
+                )
+            if name in ("IF", "CHOOSE") and len(node.args) >= 2:
+                branches = list(node.args[1:])
+                if name == "IF" and len(branches) == 1:
+                    branches.append(fx.Literal(False))
+                kinds = {self._reference_kind(b, sheet) for b in branches}
+                return kinds.pop() if len(kinds) == 1 else None
+        return False
+
+    def _compile_isref(self, arg: fx.Node, sheet: int, refs: list[RefSpec]) -> Fn:
+        """ISREF: TRUE for a reference, including one INDEX, IF or CHOOSE hands back."""
+        kind = self._reference_kind(arg, sheet)
+        if kind is not None:
+            return lambda r, c: kind
+        assert isinstance(arg, fx.Call)
+        name = bare_name(arg.name)
+        pick = self._compile_scalar(arg.args[0], sheet, refs)
+        branches = list(arg.args[1:])
+        if name == "IF" and len(branches) == 1:
+            branches.append(fx.Literal(False))
+        kinds = [self._reference_kind(b, sheet) for b in branches]
+
+        def isref(r: int, c: int) -> Any:
+            v = pick(r, c)
+            if isinstance(v, XlError):
+                return v
+            if name == "IF":
+                t = excel.to_number(v) if not isinstance(v, bool) else float(v)
+                if isinstance(t, XlError):
+                    return t
+                k = kinds[0] if t else kinds[1] if len(kinds) > 1 else False
+            else:
+                n = excel.to_number(v)
+                if isinstance(n, XlError):
+                    return n
+                if not 1 <= int(n) <= len(kinds):
+                    return VALUE_ERROR
+                k = kinds[int(n) - 1]
+            if k is None:
+                raise EvalError("ISREF of a reference chosen by a nested IF or CHOOSE")
+            return k
+
+        return isref
+
     def _compile_call(self, node: fx.Call, sheet: int, refs: list[RefSpec]) -> Fn:
         name = bare_name(node.name)
         if name in ("ROW", "COLUMN") and len(node.args) <= 1:
@@ -791,6 +956,8 @@ class Compiler:
             return self._compile_scalar(node.args[0], sheet, refs, force=True)
         if name in _THREE_D:
             node = self._expand_3d(node)
+        if name in ("SUMIF", "AVERAGEIF") and len(node.args) == 3:
+            node = _resize_sum_range(node)
         if name == "SUBTOTAL" and len(node.args) >= 2:
             return self._compile_subtotal(node, sheet, refs)
         if name in ("ROWS", "COLUMNS", "ISREF") and len(node.args) == 1:
@@ -804,6 +971,16 @@ class Compiler:
                 args = [self._compile(a, sheet, refs) for a in node.args]
             finally:
                 self._array = False
+        elif name in _ARRAY_PARAMS and not self._array:
+            # An "array" parameter evaluates its expression as an array in a plain
+            # formula too: INDEX(A1:A3*10,2), MATCH(TRUE,INDEX(A1:A3>4,0),0).
+            args = []
+            for i, a in enumerate(node.args):
+                self._array = i in _ARRAY_PARAMS[name]
+                try:
+                    args.append(self._compile(a, sheet, refs))
+                finally:
+                    self._array = False
         elif udf is not None or name in excel.RANGE_FUNCTIONS:
             args = [self._compile(a, sheet, refs) for a in node.args]
         else:
@@ -886,8 +1063,7 @@ class Compiler:
         before = len(refs)
         inner = self._compile(arg, sheet, refs)
         if name == "ISREF":
-            is_ref = self._is_reference(arg, sheet)
-            return lambda r, c: is_ref
+            return self._compile_isref(arg, sheet, refs)
         want_rows = name == "ROWS"
         if len(refs) == before + 1 and (
             isinstance(arg, fx.Ref) or (isinstance(arg, fx.BinOp) and arg.op == ":")
@@ -965,6 +1141,15 @@ class Compiler:
                 return v
             if isinstance(cond, XlError):
                 return cond
+            if type(cond) is str:
+                # IF's logical_test takes the texts TRUE and FALSE as logicals; other
+                # text is #VALUE! (as =IF("TRUE",1,2) is 1 in Excel).
+                word = cond.upper()
+                if word not in ("TRUE", "FALSE"):
+                    return VALUE_ERROR
+                if word == "TRUE":
+                    return then_fn(r, c)
+                return False if else_fn is None else else_fn(r, c)
             rest = [then_fn(r, c)] + ([else_fn(r, c)] if else_fn is not None else [])
             return scalar(slow(cond, *rest))
 

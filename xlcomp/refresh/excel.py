@@ -22,6 +22,7 @@ import re
 from collections.abc import Callable, Iterator
 from decimal import ROUND_DOWN, ROUND_HALF_UP, ROUND_UP, Decimal
 from fractions import Fraction
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -30,6 +31,7 @@ from xlcomp.refresh.values import (
     DATE1904,
     DIV_ERROR,
     EMPTY,
+    ERRORS,
     NA_ERROR,
     NUM_ERROR,
     REF_ERROR,
@@ -60,7 +62,24 @@ FUNCTIONS: dict[str, Fn] = {}
 """Excel function name (upper case, no ``_xlfn.``) -> implementation."""
 
 REFERENCE_ARGS: frozenset[str] = frozenset(
-    {"SUM", "PRODUCT", "AVERAGE", "COUNT", "COUNTA", "MAX", "MIN", "COUNTBLANK"}
+    {
+        "SUM",
+        "PRODUCT",
+        "AVERAGE",
+        "COUNT",
+        "COUNTA",
+        "MAX",
+        "MIN",
+        "COUNTBLANK",
+        "SUMSQ",
+        "MEDIAN",
+        "PERCENTILE",
+        "PERCENTILE.INC",
+        "PERCENTILE.EXC",
+        "QUARTILE",
+        "QUARTILE.INC",
+        "QUARTILE.EXC",
+    }
 )
 """Functions whose single-cell reference arguments arrive as 1x1 arrays."""
 
@@ -630,8 +649,10 @@ _CRIT_OP = re.compile(r"^(<=|>=|<>|<|>|=)?(.*)$", re.S)
 _ERROR_TEXTS = {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A"}
 
 
+@lru_cache(maxsize=4096)
 def _wildcard(pattern: str) -> re.Pattern[str]:
-    """A criteria text as a regex: ``*`` any run, ``?`` one character, ``~`` escapes."""
+    """A criteria text as a regex: ``*`` any run, ``?`` one character, ``~`` escapes
+    (remembered: a column of COUNTIFs asks for the same few criteria again and again)."""
     out = []
     i = 0
     while i < len(pattern):
@@ -714,15 +735,41 @@ def criterion(crit: Any) -> Callable[[Any], bool]:
     return textual
 
 
+def _digits15(text: str) -> float | None:
+    """A text that reads as a number, as Excel reads it: digits past the 15th
+    significant one are zeros (``"1234567890123459"`` is 1234567890123450)."""
+    n = text_to_number(text)
+    if n is None:
+        return None
+    if n == 0 or not math.isfinite(n):
+        return n
+    d = Decimal(text.strip()) if re.fullmatch(r"\s*[-+]?\d{16,}\s*", text) else None
+    if d is None:
+        return n
+    exp = d.adjusted() - 14
+    return float(d.scaleb(-exp).to_integral_value(rounding=ROUND_DOWN).scaleb(exp))
+
+
 def _equal_number(x: float, text: str | None = None) -> Callable[[Any], bool]:
     """Cells equal to number ``x``; with ``text`` (the criteria as typed, ``"1"``) also
-    text cells that are that text."""
+    text cells that are that text, or that read as the same number to 15 significant
+    digits (Excel compares such criteria as numbers: 16-digit IDs stored as text that
+    share their first 15 digits all match, a documented COUNTIF trap)."""
     folded = text.casefold() if text is not None else None
+    if text is not None:
+        x = _digits15(text) or x
 
     def eq(v: Any) -> bool:
         if type(v) is float:
-            return approx_equal(v, x)
-        return folded is not None and _is_text(v) and v.casefold() == folded
+            return approx_equal(v, x) or (
+                folded is not None and abs(v) >= 1e15 and _digits15(f"{v:.0f}") == x
+            )
+        if folded is None or not _is_text(v):
+            return False
+        if v.casefold() == folded:
+            return True
+        n = _digits15(v)
+        return n is not None and approx_equal(n, x)
 
     return eq
 
@@ -898,6 +945,13 @@ def _round(x: float, digits: float, mode: str) -> float:
     n = int(digits)  # Excel truncates num_digits
     q = Decimal(1).scaleb(-n)
     return float(d.quantize(q, rounding=mode) if n >= 0 else (d / q).quantize(1, mode) * q)
+
+
+def round_half_up(x: float, digits: float) -> float:
+    """ROUND of one number: ``x`` to 15 significant digits, then to ``digits`` places
+    (truncated to a whole number), halves away from zero; raises ArithmeticError where
+    ROUND says #NUM! (not finite, too many digits). The column form of ROUND calls this."""
+    return _round(x, digits, ROUND_HALF_UP)
 
 
 def _rounder(mode: str, name: str, what: str) -> Fn:
@@ -1544,7 +1598,7 @@ def xl_now() -> Any:
 
 
 DATE_1900_ONLY: frozenset[str] = frozenset(
-    {"YEARFRAC", "WEEKNUM", "ISOWEEKNUM", "WORKDAY.INTL", "NETWORKDAYS.INTL", "DAYS360"}
+    {"WEEKNUM", "ISOWEEKNUM", "WORKDAY.INTL", "NETWORKDAYS.INTL"}
 )
 """Date functions taken from ``formulas``, which knows the 1900 date system only: in a
 1904 workbook their cells are named as not computed."""
@@ -1972,3 +2026,413 @@ def xl_text(value: Any, format_text: Any) -> Any:
     if isinstance(fmt, XlError):
         return fmt
     return text_format(value, fmt)
+
+
+# ---------------------------------------------------------------------------------------
+# Products, statistics and joins over references
+
+
+def _padded(a: Any) -> np.ndarray:
+    """A range's whole rectangle (cells past the used area as blanks), or an array."""
+    g = _grid(a)
+    full = getattr(a, "full_shape", None)
+    if full is None or tuple(full) == g.shape:
+        return g
+    out = np.full(tuple(full), EMPTY, dtype=object)
+    out[: g.shape[0], : g.shape[1]] = g
+    return out
+
+
+@_register("SUMPRODUCT")
+def xl_sumproduct(*arrays: Any) -> Any:
+    """SUMPRODUCT(array1, ...): "The array arguments must have the same dimensions. If
+    they do not, SUMPRODUCT returns the #VALUE! error value. SUMPRODUCT treats
+    non-numeric array entries as if they were zeros": text (numbers stored as text
+    too), logicals and blanks count 0; an error entry is returned."""
+    if not arrays:
+        return VALUE_ERROR
+    grids = [_padded(a) for a in arrays]
+    shape = grids[0].shape
+    if any(g.shape != shape for g in grids):
+        return VALUE_ERROR
+    total = np.ones(shape, dtype=np.float64)
+    for g in grids:
+        col = np.zeros(shape, dtype=np.float64)
+        for (i, j), v in np.ndenumerate(g):
+            if isinstance(v, XlError):
+                return v
+            if type(v) is float or (isinstance(v, (int, np.floating)) and not isinstance(v, bool)):
+                col[i, j] = float(v)
+        total *= col
+    return _finite(math.fsum(total.reshape(-1).tolist()))
+
+
+@_register("SUMSQ")
+def xl_sumsq(*args: Any) -> Any:
+    """SUMSQ(number1, ...): arguments as SUM takes them ("If an argument is an array or
+    reference, only numbers in that array or reference are counted"), so a TRUE held in
+    a cell is ignored while a TRUE typed as an argument counts 1."""
+    nums = _numbers(args)
+    if isinstance(nums, XlError):
+        return nums
+    return _finite(math.fsum(x * x for x in nums))
+
+
+@_register("N")
+@_elementwise
+def xl_n(value: Any) -> Any:
+    """N(value): a number as itself (a date is its serial number), TRUE as 1, FALSE as
+    0, an error as itself, anything else (text, a blank) as 0."""
+    if isinstance(value, bool):
+        return 1.0 if value else 0.0
+    if type(value) is float or (isinstance(value, (int, np.floating))):
+        return float(value)
+    if isinstance(value, XlError):
+        return value
+    return 0.0
+
+
+@_register("MEDIAN")
+def xl_median(*args: Any) -> Any:
+    """MEDIAN(number1, ...): arguments as SUM takes them ("If an array or reference
+    argument contains text, logical values, or empty cells, those values are ignored");
+    no numbers gives #NUM!."""
+    nums = _numbers(args)
+    if isinstance(nums, XlError):
+        return nums
+    if not nums:
+        return NUM_ERROR
+    s = sorted(nums)
+    n = len(s)
+    return s[n // 2] if n % 2 else (s[n // 2 - 1] + s[n // 2]) / 2
+
+
+def _percentile(nums: list[float], k: float, exclusive: bool) -> Any:
+    s = sorted(nums)
+    n = len(s)
+    if exclusive:
+        pos = k * (n + 1) - 1
+        if n == 0 or pos < 0 or pos > n - 1:
+            return NUM_ERROR
+    else:
+        if n == 0 or not 0 <= k <= 1:
+            return NUM_ERROR
+        pos = k * (n - 1)
+    lo = math.floor(pos)
+    frac = pos - lo
+    if lo + 1 >= n:
+        return s[lo]
+    return s[lo] + frac * (s[lo + 1] - s[lo])
+
+
+def _percentile_fn(exclusive: bool, quart: bool) -> Fn:
+    def fn(array: Any, k: Any) -> Any:
+        nums = _numbers((array if isinstance(array, np.ndarray) else _grid(array),))
+        if isinstance(nums, XlError):
+            return nums
+
+        def one(kv: Any) -> Any:
+            x = to_number(kv)
+            if isinstance(x, XlError):
+                return x
+            if quart:
+                q = math.trunc(x)
+                if not (1 <= q <= 3 if exclusive else 0 <= q <= 4):
+                    return NUM_ERROR
+                x = q / 4
+            return _percentile(nums, x, exclusive)
+
+        return _broadcast(one, k)
+
+    return fn
+
+
+xl_percentile_inc = _register("PERCENTILE", "PERCENTILE.INC")(_percentile_fn(False, False))
+xl_percentile_inc.__doc__ = """PERCENTILE.INC(array, k): the k-th percentile, 0 <= k <= 1, by
+linear interpolation between the values at ranks (n-1)*k; text and logicals in the array are
+ignored; k outside [0, 1] or no numbers is #NUM!."""
+xl_percentile_exc = _register("PERCENTILE.EXC")(_percentile_fn(True, False))
+xl_percentile_exc.__doc__ = """PERCENTILE.EXC(array, k): as PERCENTILE.INC at rank (n+1)*k-1;
+k outside [1/(n+1), n/(n+1)] is #NUM!."""
+xl_quartile_inc = _register("QUARTILE", "QUARTILE.INC")(_percentile_fn(False, True))
+xl_quartile_inc.__doc__ = """QUARTILE.INC(array, quart): PERCENTILE.INC at quart/4, quart
+truncated to 0..4 ("If quart < 0 or if quart > 4, QUARTILE returns the #NUM! error")."""
+xl_quartile_exc = _register("QUARTILE.EXC")(_percentile_fn(True, True))
+xl_quartile_exc.__doc__ = """QUARTILE.EXC(array, quart): PERCENTILE.EXC at quart/4, quart
+truncated to 1..3, else #NUM!."""
+
+
+@_register("TEXTJOIN")
+def xl_textjoin(delimiter: Any, ignore_empty: Any, *texts: Any) -> Any:
+    """TEXTJOIN(delimiter, ignore_empty, text1, ...): "If TRUE, ignores empty cells":
+    blanks and empty text (``""`` a formula returns) are skipped; a range of delimiters
+    is used in turn; a result longer than 32767 characters is #VALUE!."""
+    ig = to_number(ignore_empty) if not isinstance(ignore_empty, bool) else float(ignore_empty)
+    if isinstance(ig, XlError):
+        return ig
+    delims = _texts(*_flat(delimiter))
+    if isinstance(delims, XlError):
+        return delims
+    items = _texts(*[v for a in texts for v in _flat(a) if not (ig and (v is EMPTY or v is None))])
+    if isinstance(items, XlError):
+        return items
+    if ig:
+        items = [t for t in items if t != ""]
+    out = ""
+    for i, t in enumerate(items):
+        if i and delims:
+            out += delims[(i - 1) % len(delims)]
+        out += t
+    return VALUE_ERROR if len(out) > 32767 else out
+
+
+# ---------------------------------------------------------------------------------------
+# Day counts (30/360 and actual/actual) and rounding to a multiple
+
+
+def _day_serial(v: Any) -> tuple[int, tuple[int, int, int]] | XlError:
+    n = to_number(v)
+    if isinstance(n, XlError):
+        return n
+    if n < 0:
+        return NUM_ERROR
+    s = math.floor(n)
+    ymd = serial_to_date(float(s))
+    return NUM_ERROR if ymd is None else (s, ymd)
+
+
+def _last_of_month(ymd: tuple[int, int, int]) -> bool:
+    y, m, d = ymd
+    return d == calendar.monthrange(y, m)[1] or (y, m, d) == (1900, 2, 29)
+
+
+@_register("DAYS360")
+@_elementwise
+def xl_days360(start: Any, end: Any, method: Any = False) -> Any:
+    """DAYS360(start_date, end_date, [method]): days between on a 360-day year. U.S.
+    (NASD) method, the default: "If the starting date is the last day of a month, it
+    becomes equal to the 30th day of the same month. If the ending date is the last day
+    of a month and the starting date is earlier than the 30th day of a month, the ending
+    date becomes equal to the 1st day of the next month; otherwise the ending date
+    becomes equal to the 30th day of the same month" (a 31st end day with a start day of
+    30 becomes 30). European method (TRUE): 31st days become the 30th."""
+    a, b = _day_serial(start), _day_serial(end)
+    if isinstance(a, XlError):
+        return a
+    if isinstance(b, XlError):
+        return b
+    euro = to_number(method) if not isinstance(method, bool) else float(method)
+    if isinstance(euro, XlError):
+        return euro
+    (y1, m1, d1), (y2, m2, d2) = a[1], b[1]
+    if euro:
+        d1, d2 = min(d1, 30), min(d2, 30)
+    else:
+        if _last_of_month(a[1]):
+            d1 = 30
+        if d2 == 31:
+            if d1 < 30:
+                d2, m2 = 1, m2 + 1
+            else:
+                d2 = 30
+    return float((y2 - y1) * 360 + (m2 - m1) * 30 + (d2 - d1))
+
+
+def _feb29_between(a: datetime.date, b: datetime.date) -> bool:
+    for y in range(a.year, b.year + 1):
+        if calendar.isleap(y) and a <= datetime.date(y, 2, 29) <= b:
+            return True
+    return False
+
+
+@_register("YEARFRAC")
+@_elementwise
+def xl_yearfrac(start: Any, end: Any, basis: Any = 0.0) -> Any:
+    """YEARFRAC(start_date, end_date, [basis]): the fraction of a year between two dates
+    (in either order). Basis 0 (default) US 30/360 as Excel computes it: a 31st start
+    day becomes 30, a 31st end day becomes 30 when the start day is 30 or 31, and the
+    last day of February becomes 30 (for the end date only when the start date is also
+    the last day of February). Basis 1 actual/actual: within one year, actual days over
+    366 when the span touches a 29 February (or lies in a leap year), else 365; over
+    more years, over the average length of the calendar years spanned. Basis 2
+    actual/360, 3 actual/365, 4 European 30/360. Another basis is #NUM!."""
+    a, b = _day_serial(start), _day_serial(end)
+    if isinstance(a, XlError):
+        return a
+    if isinstance(b, XlError):
+        return b
+    k = _int_arg(basis, 0)
+    if isinstance(k, XlError):
+        return k
+    if not 0 <= k <= 4:
+        return NUM_ERROR
+    if a[0] > b[0]:
+        a, b = b, a
+    (s1, (y1, m1, d1)), (s2, (y2, m2, d2)) = a, b
+    days = s2 - s1
+    if k == 0:
+        feb1 = m1 == 2 and _last_of_month(a[1])
+        feb2 = m2 == 2 and _last_of_month(b[1])
+        if d1 == 31 and d2 == 31:
+            d1 = d2 = 30
+        elif d1 == 31:
+            d1 = 30
+        elif d1 == 30 and d2 == 31:
+            d2 = 30
+        elif feb1 and feb2:
+            d1 = d2 = 30
+        elif feb1:
+            d1 = 30
+        return ((y2 - y1) * 360 + (m2 - m1) * 30 + (d2 - d1)) / 360
+    if k == 4:
+        d1, d2 = min(d1, 30), min(d2, 30)
+        return ((y2 - y1) * 360 + (m2 - m1) * 30 + (d2 - d1)) / 360
+    if k == 2:
+        return days / 360
+    if k == 3:
+        return days / 365
+    within = y1 == y2 or (y2 == y1 + 1 and (m1, d1) >= (m2, d2))
+    if within:
+        da, db = _real(a[1]), _real(b[1])
+        leap = (y1 == y2 and calendar.isleap(y1)) or _feb29_between(da, db)
+        return days / (366 if leap or (m2, d2) == (2, 29) else 365)
+    years = y2 - y1 + 1
+    span = date_to_serial(datetime.date(y2 + 1, 1, 1)) - date_to_serial(datetime.date(y1, 1, 1))
+    return days / (span / years)
+
+
+def _multiple(name: str, number: Any, multiple: Any) -> Any:
+    n, m = to_number(number), to_number(multiple)
+    if isinstance(n, XlError):
+        return n
+    if isinstance(m, XlError):
+        return m
+    if name == "FLOOR" and m == 0 and n != 0:
+        return DIV_ERROR
+    if m == 0 or n == 0:
+        return 0.0
+    if n > 0 and m < 0:
+        return NUM_ERROR
+    if name == "MROUND" and n < 0 and m > 0:
+        return NUM_ERROR
+    q = Decimal(repr(round15(n / m)))  # 1.3/0.2 is 6.499999999999999 in binary: 6.5
+    mode = {"MROUND": ROUND_HALF_UP, "FLOOR": "floor", "CEILING": "ceiling"}[name]
+    if mode == "floor":
+        k = math.floor(q)
+    elif mode == "ceiling":
+        k = math.ceil(q)
+    else:
+        k = int(q.to_integral_value(rounding=ROUND_HALF_UP))
+    return _finite(round15(float(Decimal(k) * Decimal(repr(m)))))
+
+
+@_register("MROUND")
+@_elementwise
+def xl_mround(number: Any, multiple: Any) -> Any:
+    """MROUND(number, multiple): the nearest multiple, halves away from zero, with the
+    quotient taken to 15 significant digits (``MROUND(1.3,0.2)`` is 1.4, Microsoft's
+    example); number and multiple of different signs is #NUM!; multiple 0 gives 0."""
+    return _multiple("MROUND", number, multiple)
+
+
+@_register("FLOOR")
+@_elementwise
+def xl_floor(number: Any, significance: Any) -> Any:
+    """FLOOR(number, significance): rounded down (toward zero when both are negative)
+    to a multiple of significance, the quotient to 15 significant digits
+    (``FLOOR(1.58,0.1)`` is 1.5, ``FLOOR(0.7,0.1)`` 0.7); a positive number with a
+    negative significance is #NUM!; significance 0 is #DIV/0!."""
+    return _multiple("FLOOR", number, significance)
+
+
+@_register("CEILING")
+@_elementwise
+def xl_ceiling(number: Any, significance: Any) -> Any:
+    """CEILING(number, significance): rounded up (away from zero when both are negative)
+    to a multiple of significance, the quotient to 15 significant digits
+    (``CEILING(0.3,0.1)`` is 0.3); a positive number with a negative significance is
+    #NUM!; significance 0 gives 0."""
+    return _multiple("CEILING", number, significance)
+
+
+@_register("SEARCH")
+@_elementwise
+def xl_search(find_text: Any, within_text: Any, start_num: Any = None) -> Any:
+    """SEARCH(find_text, within_text, [start_num=1]): the position of the first match,
+    case-insensitive; "You can use the wildcard characters — the question mark (?) and
+    asterisk (*) — in the find_text argument ... If you want to find an actual question
+    mark or asterisk, type a tilde (~) before the character". Not found, or start_num
+    below 1 or past the text, is #VALUE!; an empty find_text gives start_num."""
+    t = _texts(find_text, within_text)
+    if isinstance(t, XlError):
+        return t
+    find, within = t
+    start = _int_arg(start_num, 1)
+    if isinstance(start, XlError):
+        return start
+    if start < 1 or start > len(within) + (1 if find == "" else 0):
+        return VALUE_ERROR
+    if find == "":
+        return float(start)
+    m = _wildcard(find).search(within, start - 1)
+    return VALUE_ERROR if m is None else float(m.start() + 1)
+
+
+@_register("FILTER")
+def xl_filter(array: Any, include: Any, if_empty: Any = None) -> Any:
+    """FILTER(array, include, [if_empty]): the rows (a column of include values) or
+    columns (a row of them) of ``array`` whose include value is TRUE or a non-zero
+    number; include must match the array's height or width, else #VALUE!; an error in
+    include is returned; "If the dataset ... returns nothing, FILTER returns #CALC!"
+    unless ``if_empty`` is given (Microsoft, FILTER function)."""
+    if isinstance(array, XlError):
+        return array
+    if isinstance(include, XlError):
+        return include
+    g, inc = _padded(array), _padded(include)
+    if inc.shape[1] == 1 and inc.shape[0] == g.shape[0]:
+        by_rows, flags = True, inc[:, 0].tolist()
+    elif inc.shape[0] == 1 and inc.shape[1] == g.shape[1]:
+        by_rows, flags = False, inc[0, :].tolist()
+    else:
+        return VALUE_ERROR
+    keep = []
+    for i, f in enumerate(flags):
+        if isinstance(f, XlError):
+            return f
+        if f is EMPTY or f is None:
+            continue
+        if _is_text(f):
+            return VALUE_ERROR
+        if f:
+            keep.append(i)
+    if not keep:
+        if if_empty is None:
+            return ERRORS["#CALC!"]
+        return if_empty
+    out = g[keep, :] if by_rows else g[:, keep]
+    return np.ascontiguousarray(out).view(Array)
+
+
+_ERROR_TYPES = {
+    "#NULL!": 1.0,
+    "#DIV/0!": 2.0,
+    "#VALUE!": 3.0,
+    "#REF!": 4.0,
+    "#NAME?": 5.0,
+    "#NUM!": 6.0,
+    "#N/A": 7.0,
+    "#GETTING_DATA": 8.0,
+    "#SPILL!": 9.0,
+    "#CALC!": 14.0,
+}
+
+
+@_register("ERROR.TYPE")
+@_elementwise
+def xl_error_type(error_val: Any) -> Any:
+    """ERROR.TYPE(error_val): 1 #NULL!, 2 #DIV/0!, 3 #VALUE!, 4 #REF!, 5 #NAME?, 6
+    #NUM!, 7 #N/A, 8 #GETTING_DATA, 9 #SPILL!, 14 #CALC!; not an error is #N/A."""
+    if isinstance(error_val, XlError):
+        return _ERROR_TYPES.get(str(error_val), NA_ERROR)
+    return NA_ERROR

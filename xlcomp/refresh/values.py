@@ -197,7 +197,8 @@ def text_to_number(text: str) -> float | None:
     time formats recognized by Excel"): spaces around, thousands separators
     (``" 1,200 "``), a currency sign (``"$1,200.50"``), a percent sign (``"15%"`` ->
     0.15), an exponent, a sign or accounting parentheses (``"(100)"`` -> -100), and ISO
-    or US dates and times (``"2024-01-15"``, ``"1/15/2024"``, ``"13:30"``) as serials.
+    or US dates and times (``"2024-01-15"``, ``"1/15/2024"``, ``"13:30"``, ``"1:30 PM"``)
+    as serials, and a mixed fraction (``"1 1/2"`` -> 1.5).
     """
     m = _NUM_TEXT.match(text)
     if m is not None:
@@ -212,7 +213,15 @@ def text_to_number(text: str) -> float | None:
         if m.group("paren") or "-" in (m.group("neg1") or "") + (m.group("neg2") or ""):
             v = -v
         return v if math.isfinite(v) else None
+    m = _MIXED_FRACTION.fullmatch(text)
+    if m is not None and 0 < int(m[3]) < int(m[4]):
+        v = int(m[2]) + int(m[3]) / int(m[4])
+        return -v if m[1] == "-" else v
     return date_text_serial(text)
+
+
+_MIXED_FRACTION = re.compile(r"\s*([-+]?)(\d+) +(\d+)/(\d+)\s*")
+"""A whole number and a proper fraction (``"1 1/2"``), as Excel reads a typed number."""
 
 
 # ---------------------------------------------------------------------------------------
@@ -288,6 +297,8 @@ def date_text_serial(text: str) -> float | None:
     day: datetime.date | None = None
     frac = 0.0
     date_part, _, time_part = t.partition(" ") if ":" in t and " " in t else (t, "", "")
+    if re.fullmatch(r"\d{1,2}:\d{2}(?::\d{2}(?:\.\d*)?)?\s*(?:am|pm)", t):
+        date_part, time_part = "", t  # a time alone, with AM/PM ("1:30 PM")
     if ":" in date_part and not time_part:
         date_part, time_part = "", date_part
     if date_part:

@@ -10,6 +10,7 @@ functions Excel calls. Each expected number is worked out by hand from the guide
 from __future__ import annotations
 
 import datetime
+import decimal
 import io
 import math
 import re
@@ -278,6 +279,24 @@ def _call(name: str, args: list[Any]) -> Any:
         return _scalar(args[0]) is None
     if name == "COUNTA":
         return float(sum(v not in (None, "") for v in _flat(args[0])))
+    if name == "ISNUMBER":
+        v = _scalar(args[0])
+        return isinstance(v, int | float) and not isinstance(v, bool)
+    if name == "ROUND":  # half away from zero, as Excel
+        q = decimal.Decimal(1).scaleb(-int(_num(args[1])))
+        d = decimal.Decimal(repr(_num(args[0]))).quantize(q, decimal.ROUND_HALF_UP)
+        return float(d)
+    if name == "INDEX":  # INDEX(column_or_grid, row[, column])
+        grid = _grid(args[0])
+        col = int(_num(args[2])) if len(args) > 2 else 1
+        return grid[int(_num(args[1])) - 1][col - 1]
+    if name == "IFERROR":  # this evaluator's errors are NaN
+        v = _scalar(args[0])
+        return args[1] if isinstance(v, float) and math.isnan(v) else args[0]
+    if name == "EDATE":
+        d = _scalar(args[0])
+        months = d.month - 1 + int(_num(args[1]))
+        return d.replace(year=d.year + months // 12, month=months % 12 + 1)
     raise AssertionError(f"the evaluator does not know {name}")
 
 

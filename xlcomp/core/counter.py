@@ -233,9 +233,12 @@ def offer_verdict(offer_tc: float, floor: float, target: float) -> str:
     good enough to take as it is; the template passes the best alternative plus the ask
     (competing TC × (1 + uplift)), so an offer that beats the competing offer by the
     uplift is "accept". (COUNTERTARGET's target, which also lifts the offer itself, is
-    what to ask for, and an offer can never reach it.) Raises InputError when ``floor``
-    is above ``target``.
+    what to ask for, and an offer can never reach it.) All three are compared rounded to
+    cents. Raises InputError when ``floor`` is above ``target``.
     """
+    # Money compared at cents: 100,000 x (1 + 10%) is 110,000.00000000001 in binary
+    # floating point, and an offer of 110,000 is at it.
+    offer_tc, floor, target = round(offer_tc, 2), round(floor, 2), round(target, 2)
     if floor > target:
         raise InputError("floor", f"{floor:,.6g} is above the target {target:,.6g}")
     if offer_tc >= target:

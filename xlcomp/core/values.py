@@ -35,8 +35,9 @@ SHOWN_TEXT = 40
 def show(value: object) -> str:
     """A cell value as a message quotes it: short, whatever the value.
 
-    Whole numbers below 1e15 in full (``240000``); other numbers in at most 15
-    significant digits (``-1e+308``, ``0.1``); text quoted and cut after
+    Whole numbers below 1e15 in full (``240000``); other floats as Python writes them
+    (``-1e+308``, ``0.1``: at most 24 characters); a whole number of more than 21
+    digits in 15 significant digits; text quoted and cut after
     :data:`SHOWN_TEXT` characters with an ellipsis and its length (``'xxx…' (5,000
     characters)``). Every ``#XLCOMP!`` message quotes bad values through here.
     """
@@ -46,12 +47,11 @@ def show(value: object) -> str:
         return f"{value[:SHOWN_TEXT]!r}… ({len(value):,} characters)"
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
-    if isinstance(value, int):
-        return str(value) if abs(value) < 10**15 else f"{float(value):.15g}"
-    if isinstance(value, float):
-        if value.is_integer() and abs(value) < 1e15:
-            return str(int(value))
-        return f"{value:.15g}"
+    if isinstance(value, int):  # a float's whole value (1e308 has 309 digits): capped
+        text = str(value)
+        return text if len(text) <= 21 else f"{float(value):.15g}"
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
     text = str(value)
     return text if len(text) <= SHOWN_TEXT else f"{text[:SHOWN_TEXT]}… ({len(text):,} characters)"
 

@@ -206,7 +206,7 @@ def write_compare(book: Book) -> Worksheet:
         styles.put(ws, f"A{row}", label)
     # This offer: linked to the Offer sheet.
     links = {
-        5: "=offer_company",
+        5: '=IF(offer_company="","",offer_company)',
         6: "=offer_base",
         7: "=offer_bonus_pct",
         8: "=offer_signon",
@@ -236,9 +236,15 @@ def write_compare(book: Book) -> Worksheet:
         book.name(f"{name}_results", SHEET, f"{col}16:{col}25")
     # Competing offer 1 is the Offer sheet's competing offer: its company, and equity
     # (in $1 units over the vesting years) making its TC the competing TC.
+    # Its base starts as the example's share of the competing TC (tc / 1.475, in
+    # thousands), so a competing TC typed on the Offer sheet is this column's TC; cash
+    # typed above the competing TC is refused, never shown as a larger TC.
     competing = {
-        5: "=private_competing_company",
-        10: '=IF(C$6="","",MAX(private_competing_tc-TOTALCOMP(C6,0,C7,C8),0)*C13)',
+        5: '=IF(private_competing_company="","",private_competing_company)',
+        6: "=ROUND(private_competing_tc/1.475/1000,0)*1000",
+        10: '=IF(C$6="","",IF(TOTALCOMP(C6,0,C7,C8)>private_competing_tc,"#XLCOMP! base: '
+        "the cash (base, bonus, sign-on) is more than the Offer sheet's competing total "
+        '(Offer!G5)",(private_competing_tc-TOTALCOMP(C6,0,C7,C8))*C13))',
     }
     for row, formula in competing.items():
         styles.put(ws, f"C{row}", formula, styles.PRIVATE_OUTPUT, fmts.get(row), align="right")

@@ -143,7 +143,8 @@ def _band_table(book: Book, ws: Worksheet) -> None:
     values = [
         '=IF(ISBLANK(offer_base),"",offer_base)',
         '=IF(ISBLANK(offer_equity),"",offer_equity)',
-        '=IF(ISBLANK(offer_bonus_pct),"",offer_bonus_pct)',
+        '=IF(ISBLANK(offer_bonus_pct),"",IF(ISNUMBER(TOTALCOMP(0,0,offer_bonus_pct)),'
+        "offer_bonus_pct,TOTALCOMP(0,0,offer_bonus_pct)))",
         "=TOTALCOMP(offer_base,offer_equity,offer_bonus_pct,offer_signon)",
     ]
     row_fmts = [money, money, styles.PERCENT_1, money]
@@ -199,7 +200,12 @@ def _chart(book: Book, ws: Worksheet) -> None:
         r = first + i
         styles.put(ws, f"J{r}", label)
         if i == 2:
-            refs = [f"=C{r}*offer_base", f"=B{r}*offer_base", f"=E{r}*offer_base"]
+            # the offer's bonus read as TOTALCOMP reads a rate: 15 is refused, not 1500 %
+            refs = [
+                f"=C{r}*offer_base",
+                '=IFERROR(TOTALCOMP(offer_base,0,offer_bonus_pct)-offer_base,"")',
+                f"=E{r}*offer_base",
+            ]
         else:
             refs = [f"=C{r}", f"=B{r}", f"=E{r}"]
         for col, ref in zip("KLM", refs, strict=True):
@@ -296,7 +302,11 @@ def _counter(book: Book, ws: Worksheet) -> None:
     styles.put(
         ws,
         f"B{r + 3}",
-        "=MAX(private_competing_tc*(1+private_uplift),private_counter_floor)",
+        # COUNTERTARGET reads the ask as the functions do (its 5% default when blank, a
+        # whole percent refused); compared at cents, so 100,000 x 110% is 110,000.
+        "=IF(ISNUMBER(private_counter_target),ROUND(MAX(INDEX(COUNTERTARGET(0,"
+        "private_competing_tc,private_uplift,private_anchor_gap,private_floor),2),"
+        "private_counter_floor),2),private_counter_target)",
         styles.PRIVATE_OUTPUT,
         money,
     )
@@ -338,7 +348,9 @@ def _counter(book: Book, ws: Worksheet) -> None:
         ws,
         f"G{r}:G{r + 3}",
         f"=COUNTERSPLIT(private_counter_target,offer_region,offer_level,{BANDS},"
-        "offer_base,offer_equity,offer_bonus_pct,,MAX(offer_signon,private_bridge))",
+        "offer_base,offer_equity,offer_bonus_pct,,"
+        # the offer's sign-on as TOTALCOMP reads it (amounts by year count their sum)
+        "IF(private_bridge>TOTALCOMP(0,0,0,offer_signon,1),private_bridge,offer_signon))",
         styles.PRIVATE_OUTPUT,
         [fmt for _, _, fmt in split],
     )
@@ -380,8 +392,9 @@ def _script(book: Book, ws: Worksheet) -> None:
         # that bridges unvested equity at the current job says so.
         '=IF(LEFT(private_split_base,8)="#XLCOMP!",private_split_base,'
         "SUBSTITUTE(COUNTERSCRIPT(private_competing_tc,private_split_base,"
-        "private_split_equity,private_split_bonus_pct,private_floor,private_split_signon,"
-        'offer_company),"sign-on bonus",IF(private_bridge>offer_signon,'
+        "private_split_equity,private_split_bonus_pct,private_counter_floor,"
+        'private_split_signon,offer_company),"sign-on bonus",'
+        "IF(private_bridge>TOTALCOMP(0,0,0,offer_signon,1),"
         '"sign-on to bridge my unvested RSUs","sign-on bonus")))',
         styles.PRIVATE_OUTPUT,
         wrap=True,
@@ -563,7 +576,7 @@ def _equity(book: Book, ws: Worksheet, r: int) -> int:
             "Sign-on to ask: a year of it",
             "private_bridge",
             "=ROUNDUP((private_unvested-UNVESTED("
-            + grant.format(when="private_current_leave_date+365")
+            + grant.format(when="EDATE(private_current_leave_date,12)")
             + "))/1000,0)*1000",
         ),
     ]

@@ -180,6 +180,8 @@ def read_cell(param: Param, value: object) -> Any:
         if param.required:
             return CellError(f"{ERROR_PREFIX}{param.name}: is required (the cell is empty)")
         return param.default
+    if isinstance(value, str) and value.startswith(ERROR_PREFIX):
+        return CellError(value[:MESSAGE_CHARS])  # an upstream error, passed on as it is
     try:
         return param.read(value, param.name)
     except XlcompError as exc:

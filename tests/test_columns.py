@@ -257,3 +257,75 @@ def test_shape_key_equals_the_r1c1_form() -> None:
         for b in cells[::7]:
             same_r1c1 = fx.r1c1_shape(*a) == fx.r1c1_shape(*b)
             assert (fx.shape_key(*a) == fx.shape_key(*b)) is same_r1c1, (a, b)
+
+
+AWKWARD = [
+    1.005,
+    2.675,
+    0.1 + 0.2,
+    -1.005,
+    -2.5,
+    2.5,
+    0.5,
+    -0.0,
+    0.0,
+    1.0000000000000002,
+    4.3999999999999995,  # 2.21 + 2.19
+    123456789012345.67,
+    -9.87654321e14,
+    1e300,
+    1.7976931348623157e308,
+    -1.7976931348623157e308,
+    5e-324,
+    -2.2250738585072014e-308,
+    1e-15,
+]
+DIGITS = [0.0, 1.0, 2.0, -1.0, -2.0, 15.0, 16.0, 20.0, -15.0, -400.0, 1.7, -0.5, 1e10]
+
+
+def test_round_and_sum_runs_on_awkward_numbers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ROUND and SUM down a column of halves, 0.1+0.2, both zeros, the largest and
+    smallest doubles and digits past 15 give the cells' own bits, and the numbers Excel
+    shows for the classic cases."""
+    import xlsxwriter
+
+    path = tmp_path / "awkward.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("S")
+    rows = [(x, d, y) for x in AWKWARD for d in DIGITS for y in AWKWARD[:: len(DIGITS) // 3]]
+    for r, (x, d, y) in enumerate(rows, start=1):
+        ws.write_number(r - 1, 0, x)
+        ws.write_number(r - 1, 1, d)
+        ws.write_number(r - 1, 2, y)
+        ws.write_formula(r - 1, 4, f"=ROUND(A{r},B{r})")
+        ws.write_formula(r - 1, 5, f"=ROUND(-A{r}*3,2)")
+        ws.write_formula(r - 1, 6, f"=SUM(A{r}:C{r})")
+        ws.write_formula(r - 1, 7, f"=SUM(A{r},C{r},D{r})")  # D is blank
+        ws.write_formula(r - 1, 8, f"=SUM(A{r}:A{r},C{r},A{r},C{r})")
+    wb.close()
+    as_columns = recalculate(open_workbook(path))
+    assert {node.n for node in as_columns.graph.nodes} == {len(rows)}  # five runs
+    assert _snapshot(as_columns) == _snapshot(_cell_by_cell(path, monkeypatch))
+    assert _snapshot(as_columns) == _snapshot(_closures_mapped(path, monkeypatch))
+
+    def at(x: float, d: float, col: int) -> Any:
+        r = next(i for i, row in enumerate(rows, start=1) if row[:2] == (x, d))
+        return as_columns.value((0, r, col))
+
+    # Worked by hand: Excel rounds the 15-digit number it shows, halves away from zero.
+    assert at(1.005, 2.0, 5) == 1.01
+    assert at(2.675, 2.0, 5) == 2.68
+    assert at(-1.005, 2.0, 5) == -1.01
+    assert at(-2.5, 0.0, 5) == -3.0
+    assert at(0.1 + 0.2, 15.0, 5) == 0.3
+    assert at(4.3999999999999995, 1.0, 5) == 4.4
+    assert at(123456789012345.67, -2.0, 5) == 123456789012300.0
+    assert at(2.675, 1.7, 5) == 2.7  # digits truncated to 1
+    assert at(1.005, 0.0, 6) == -3.02  # ROUND(-3.015, 2)
+    # SUM: 0.1+0.2 is the double 0.30000000000000004 plus the third column's value.
+    r = next(i for i, row in enumerate(rows, start=1) if row[0] == 1.005)
+    assert as_columns.value((0, r, 8)) == math.fsum([1.005, rows[r - 1][2]])
+    huge = next(i for i, row in enumerate(rows, start=1) if row[0] == 1.7976931348623157e308)
+    assert str(as_columns.value((0, huge, 9))).startswith("#NUM!")  # 2 x largest double

@@ -184,30 +184,43 @@ class WorkbookRun:
 
 
 def build_and_refresh(guide: GuideData, folder: str) -> WorkbookRun:
-    """Build the template into ``folder``, refresh it, and read the named results back."""
+    """Build the template into ``folder``, refresh it, and read the named results from
+    the recalculation the refresh wrote (the values the file now holds)."""
     from pathlib import Path
 
-    import openpyxl
-
-    from xlcomp.refresh import refresh_workbook
+    from xlcomp.refresh import refresh_with_values
+    from xlcomp.refresh.book import split_ref
     from xlcomp.template import write_template
 
     path = write_template(guide, Path(folder) / "negotiation.xlsx")
-    report = refresh_workbook(path)
-    wb = openpyxl.load_workbook(path, data_only=True)
+    report, recalc = refresh_with_values(path)
+    sheets = {name: i for i, name in enumerate(recalc.book.sheet_names)}
+
+    def cell(sheet: str, ref: str) -> Any:
+        return _as_read(recalc.value((sheets[sheet], *split_ref(ref))))
+
     values: dict[str, Any] = {}
-    for name, _ in WORKBOOK_NAMES:
-        defined = wb.defined_names.get(name)
-        if defined is None:
-            continue
-        for sheet, ref in defined.destinations:
-            values[name] = wb[sheet][ref.replace("$", "")].value
+    wanted = {name for name, _ in WORKBOOK_NAMES}
+    for defined in recalc.book.names:
+        if defined.name in wanted and defined.local_sheet is None:
+            sheet, _, ref = defined.text.rpartition("!")
+            values[defined.name] = cell(sheet.strip("'").replace("''", "'"), ref)
     checks = [
-        str(row[0].value)
-        for row in wb["Checks"].iter_rows(min_row=6, max_row=25, max_col=1)
-        if row[0].value not in (None, "") and not str(row[0].value).startswith("#N/A")
+        str(v)
+        for v in (cell("Checks", f"A{row}") for row in range(6, 26))
+        if v not in (None, "") and not str(v).startswith("#N/A")
     ]
     return WorkbookRun(str(path), report.summary(), values, checks)
+
+
+def _as_read(v: Any) -> Any:
+    """A recalculated value as a workbook reader gives it: a blank is None, an error its
+    text (``#N/A``), anything else itself."""
+    from xlcomp.refresh.values import EMPTY, is_error
+
+    if v is EMPTY:
+        return None
+    return str(v) if is_error(v) else v
 
 
 def workbook_lines(run: WorkbookRun) -> list[Line]:

@@ -38,6 +38,16 @@ def _gap(published: float, derived: float) -> float:
     return (published - derived) / derived if derived else float("inf")
 
 
+_CENT = 0.01
+
+
+def _beyond(published: float, derived: float, tolerance: float) -> bool:
+    """Whether ``published`` is MORE than ``tolerance`` (a rate) away from ``derived``,
+    compared at cents: a value exactly at the tolerance, or equal but for binary
+    rounding (185,000 × 1.10 + 50,000 is 253,500.00000000003), is within it."""
+    return abs(published - derived) > tolerance * abs(derived) + _CENT / 2
+
+
 def _describe_gap(gap: float) -> str:
     return f"{abs(gap) * 100:.1f}% {'below' if gap < 0 else 'above'}"
 
@@ -110,14 +120,15 @@ def check_bands(
         d_min = base.min * (1 + bonus.min) + equity.min
         d_max = base.max * (1 + bonus.max) + equity.max
         g_min, g_max = _gap(tc.min, d_min), _gap(tc.max, d_max)
-        if abs(g_min) > tolerance or abs(g_max) > tolerance:
+        off_min, off_max = _beyond(tc.min, d_min, tolerance), _beyond(tc.max, d_max, tolerance)
+        if off_min or off_max:
             problems.append(
                 Problem(
                     f"{_row(tc)}: {_name(tc)} published tc {_money(tc.min)}–{_money(tc.max)} "
                     f"is {_describe_gap(g_min)} / {_describe_gap(g_max)} the range derived "
                     f"from its components ({_money(d_min)}–{_money(d_max)})",
                     row=tc.row,
-                    column="min" if abs(g_min) > tolerance else "max",
+                    column="min" if off_min else "max",
                     warning=True,
                 )
             )

@@ -30,7 +30,10 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Sequence
+from decimal import Decimal
+from fractions import Fraction
 
+from xlcomp.core.values import show
 from xlcomp.errors import InputError
 
 DEFAULT_SCHEDULE = "25/25/25/25"
@@ -39,15 +42,17 @@ SignOn = float | Sequence[float]
 """A sign-on: one amount (paid in year 1) or amounts by year (year 1, year 2, …)."""
 
 
-def signon_by_year(signon: SignOn) -> tuple[float, ...]:
-    """A sign-on as amounts by year, each checked not negative: 30000 -> (30000,)."""
+def signon_by_year(signon: SignOn, arg: str = "signon") -> tuple[float, ...]:
+    """A sign-on as amounts by year, each checked not negative: 30000 -> (30000,).
+
+    ``arg`` names the argument in an error (``offer_signon``)."""
     amounts = (float(signon),) if isinstance(signon, int | float) else tuple(signon)
     if not amounts:
-        raise InputError("signon", "has no amounts")
+        raise InputError(arg, "has no amounts")
     for i, amount in enumerate(amounts, start=1):
         if amount < 0:
             where = "" if len(amounts) == 1 else f" (year {i})"
-            raise InputError("signon", f"{amount:,.6g}{where} must not be negative")
+            raise InputError(arg, f"{amount:,.6g}{where} must not be negative")
     return amounts
 
 
@@ -116,7 +121,7 @@ def year_tc(
     schedule's last vest have none of the first grant (the refreshers go on).
     """
     if year < 1:
-        raise InputError("year", f"{year} must be 1 or more (the first year is 1)")
+        raise InputError("year", f"{show(year)} must be 1 or more (the first year is 1)")
     _non_negative(base, "base")
     _non_negative(equity_grant, "equity_grant")
     _non_negative(bonus_pct, "bonus_pct")
@@ -149,7 +154,7 @@ def vest_schedule(
     if cliff_months < 0 or cliff_months > months:
         raise InputError(
             "cliff_months",
-            f"{cliff_months} must be from 0 to {months} (the schedule's length in months)",
+            f"{show(cliff_months)} must be from 0 to {months} (the schedule's length in months)",
         )
     values = [equity_grant * f for f in fractions]
     if cliff_months <= 12:
@@ -211,7 +216,7 @@ def equity_exit(
     if not 0 <= dilution < 1:
         raise InputError("dilution", f"{dilution:g} must be from 0 to below 100%")
     if rounds < 0:
-        raise InputError("rounds", f"{rounds} must not be negative")
+        raise InputError("rounds", f"{show(rounds)} must not be negative")
     stake = shares / fully_diluted_shares * (1 - dilution) ** rounds
     return max(stake * exit_valuation - shares * strike, 0.0)
 
@@ -231,21 +236,44 @@ def vested_fraction(months: int, schedule: str = DEFAULT_SCHEDULE, cliff_months:
     """The fraction of a grant vested after ``months`` whole months.
 
     Vesting is monthly and even within each year of the schedule; nothing vests before
-    the cliff, and at the cliff what would have vested by then vests at once.
+    the cliff, and at the cliff what would have vested by then vests at once. Worked
+    exactly (see :func:`vested_fraction_exact`), then rounded once to a float.
     """
-    fractions = parse_schedule(schedule)
-    total = 12 * len(fractions)
+    return float(vested_fraction_exact(months, schedule, cliff_months))
+
+
+def _exact_parts(schedule: str) -> tuple[Fraction, ...]:
+    """The schedule's parts as exact fractions of the grant: "25/25/25/25" -> (1/4, …).
+
+    Checked by :func:`parse_schedule` first; a part is read as the decimal it is written
+    as ("12.5" is 1/8), not as the nearest binary float.
+    """
+    parse_schedule(schedule)  # the checks and their messages
+    parts = [Fraction(Decimal(p.strip().rstrip("%").strip())) / 100 for p in schedule.split("/")]
+    total = sum(parts, Fraction(0))
+    # parts within parse_schedule's tolerance of 100 but not exactly (33.3333 x 3 + ...):
+    # scaled so that the whole grant vests at the end, as the schedule means.
+    return tuple(p / total for p in parts) if total else tuple(parts)
+
+
+def vested_fraction_exact(
+    months: int, schedule: str = DEFAULT_SCHEDULE, cliff_months: int = 12
+) -> Fraction:
+    """:func:`vested_fraction` as an exact :class:`~fractions.Fraction`: 14 months of
+    "25/25/25/25" (cliff 12) is 1/4 + 1/4 × 2/12 = 7/24, with no binary rounding."""
+    parts = _exact_parts(schedule)
+    total = 12 * len(parts)
     if not 0 <= cliff_months <= total:
         raise InputError(
             "cliff_months",
-            f"{cliff_months} must be from 0 to {total} (the schedule's length in months)",
+            f"{show(cliff_months)} must be from 0 to {total} (the schedule's length in months)",
         )
     if months < max(cliff_months, 1):
-        return 0.0
+        return Fraction(0)
     if months >= total:
-        return 1.0
+        return Fraction(1)
     years, rest = divmod(months, 12)
-    return math.fsum(fractions[:years]) + fractions[years] * rest / 12
+    return sum(parts[:years], Fraction(0)) + parts[years] * rest / 12
 
 
 def unvested(
@@ -261,5 +289,6 @@ def unvested(
     to ``as_of``; see :func:`vested_fraction`). Before the start, all of it.
     """
     _non_negative(grant_value, "grant_value")
-    fraction = vested_fraction(months_between(start_date, as_of), schedule, cliff_months)
-    return grant_value * (1 - fraction)
+    fraction = vested_fraction_exact(months_between(start_date, as_of), schedule, cliff_months)
+    # Exact to the end: 480,000 x (1 - 7/24) is 340,000, not 339,999.99999999994.
+    return float(Fraction(grant_value) * (1 - fraction))

@@ -28,15 +28,32 @@ _MONEY = re.compile(
 _PERCENT = re.compile(r"^(-)?\s*([0-9]+(?:\.[0-9]*)?|\.[0-9]+)\s*%$")
 
 
+SHOWN_TEXT = 40
+"""At most this many characters of a text are quoted in a message (then an ellipsis)."""
+
+
 def show(value: object) -> str:
-    """A cell value as a message quotes it."""
+    """A cell value as a message quotes it: short, whatever the value.
+
+    Whole numbers below 1e15 in full (``240000``); other numbers in at most 15
+    significant digits (``-1e+308``, ``0.1``); text quoted and cut after
+    :data:`SHOWN_TEXT` characters with an ellipsis and its length (``'xxx…' (5,000
+    characters)``). Every ``#XLCOMP!`` message quotes bad values through here.
+    """
     if isinstance(value, str):
-        return repr(value)
+        if len(value) <= SHOWN_TEXT:
+            return repr(value)
+        return f"{value[:SHOWN_TEXT]!r}… ({len(value):,} characters)"
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
-        return str(int(value))
-    return str(value)
+    if isinstance(value, int):
+        return str(value) if abs(value) < 10**15 else f"{float(value):.15g}"
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        return f"{value:.15g}"
+    text = str(value)
+    return text if len(text) <= SHOWN_TEXT else f"{text[:SHOWN_TEXT]}… ({len(text):,} characters)"
 
 
 def is_empty(value: object) -> bool:

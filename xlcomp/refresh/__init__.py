@@ -56,6 +56,7 @@ __all__ = [
     "dependency_graph",
     "error_cells",
     "recalculate",
+    "refresh_with_values",
     "refresh_workbook",
     "store_values",
 ]
@@ -311,6 +312,18 @@ def refresh_workbook(
     Raises :class:`~xlcomp.errors.WorkbookError` when the file cannot be read or written;
     formulas that cannot be evaluated are reported in ``RefreshReport.failed``.
     """
+    return refresh_with_values(src, out, progress=progress, functions=functions)[0]
+
+
+def refresh_with_values(
+    src: str | os.PathLike[str],
+    out: str | os.PathLike[str] | None = None,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+    functions: Mapping[str, Callable[..., Any]] | None = None,
+) -> tuple[RefreshReport, Recalculation]:
+    """:func:`refresh_workbook`, also giving the recalculation it wrote: every cell's
+    value in memory, for a caller that would otherwise read the written file back."""
     start = time.perf_counter()
     with _collector_paused():
         return _refresh(src, out, progress, functions, start)
@@ -339,13 +352,13 @@ def _refresh(
     progress: Callable[[int, int], None] | None,
     functions: Mapping[str, Callable[..., Any]] | None,
     start: float,
-) -> RefreshReport:
+) -> tuple[RefreshReport, Recalculation]:
     target = Path(out) if out is not None else Path(src)
     pkg = open_workbook(src)
     recalc = recalculate(pkg, functions=functions, progress=progress)
     changed = store_values(recalc)
     write_package(pkg, target)
-    return RefreshReport(
+    report = RefreshReport(
         path=target,
         computed=recalc.computed,
         changed=changed,
@@ -353,6 +366,7 @@ def _refresh(
         seconds=time.perf_counter() - start,
         errors=error_cells(recalc.book, recalc.results),
     )
+    return report, recalc
 
 
 def _formula_texts(book: Book) -> Iterator[str]:

@@ -11,8 +11,9 @@ every row's value at once, **exactly** what the cell-by-cell closure of
   anything else (text, booleans, errors, arrays, a zero divisor, a result that is not
   finite) is computed by the cell's own closure;
 * ``IF`` picks from the evaluated branches on rows whose condition is a number or a
-  boolean; ``ROUND`` and ``SUM`` call formulas' own kernels (``xround``, ``numpy.sum``)
-  on rows of plain numbers, the rest through the closure;
+  boolean; ``ROUND`` and ``SUM`` call :mod:`xlcomp.refresh.excel`'s own kernels
+  (``round_half_up`` on 15 significant digits, ``math.fsum``) on rows of plain numbers,
+  the rest through the closure;
 * our worksheet functions get **one** call for the run (their column path: every
   argument except a table broadcasts, ``xlcomp.worksheet``), with the rows whose
   arguments are not plain values (errors, ranges) computed by the closure;
@@ -26,10 +27,11 @@ randomized workbooks.
 
 from __future__ import annotations
 
-import inspect
 import math
 import sys
 from collections.abc import Callable
+from functools import cache
+from math import fsum
 from typing import Any
 
 import numpy as np
@@ -37,7 +39,7 @@ import numpy as np
 from xlcomp.refresh import parser as fx
 from xlcomp.refresh.compiler import _FAST_ARITH, _FAST_CMP, ColumnFn, Compiler, Fn, RefSpec
 from xlcomp.refresh.functions import bare_name, native, udf_lookup
-from xlcomp.refresh.values import EMPTY, XlError, from_udf, scalar, to_udf
+from xlcomp.refresh.values import EMPTY, XlError, from_udf, to_udf
 
 __all__ = ["column_form"]
 
@@ -57,10 +59,6 @@ _NP_CMP: dict[str, Callable[[Any, Any], Any]] = {
 }
 _PLAIN = (float, str, bool)
 _COMPILED_FIRST = frozenset({"ROW", "COLUMN", "INDIRECT", "OFFSET", "SINGLE", "SUBTOTAL"})
-_TABLE_PARAMETERS = frozenset({"bands", "levels"})
-"""Parameters of our worksheet functions that take a whole table (they do not broadcast)."""
-_NO_COLUMN_PATH = frozenset({"CHECKBANDS"})
-"""Our functions whose arguments do not broadcast (CHECKBANDS' tolerance is one value)."""
 
 
 class _NoColumnForm(Exception):  # noqa: N818 - a signal, not an error
@@ -70,7 +68,7 @@ class _NoColumnForm(Exception):  # noqa: N818 - a signal, not an error
 def column_form(compiler: Compiler, node: fx.Node, sheet: int, fn: Fn) -> ColumnFn | None:
     """The column form of formula ``node`` (compiled to ``fn``) on ``sheet``, or None
     when it would only map ``fn`` over the rows (the evaluator does that itself)."""
-    if not _simple(node):
+    if not _simple(node, {bare_name(name) for name in compiler.udfs}):
         return None
     before = compiler._array
     compiler._array = False  # runs are plain formulas (array formulas are never runs)
@@ -226,12 +224,12 @@ class _Columns:
             return self.if_call(node)
         if name not in ("ROUND", "SUM"):
             raise _NoColumnForm
-        from formulas.functions import math as kernels
+        from xlcomp.refresh import excel
 
-        kernel = inspect.unwrap(native(node.name) or _none)
-        if name == "ROUND" and len(node.args) == 2 and kernel is kernels.xround:
-            return self.round_call(node, kernel)
-        if name == "SUM" and node.args and kernel is kernels.xsum:
+        kernel = native(node.name)
+        if name == "ROUND" and len(node.args) == 2 and kernel is excel.FUNCTIONS["ROUND"]:
+            return self.round_call(node)
+        if name == "SUM" and node.args and kernel is excel.FUNCTIONS["SUM"]:
             return self.sum_call(node)
         raise _NoColumnForm
 
@@ -260,25 +258,24 @@ class _Columns:
 
         return column
 
-    def round_call(self, node: fx.Call, xround: Callable[..., Any]) -> ColumnFn:
+    def round_call(self, node: fx.Call) -> ColumnFn:
+        """ROUND on rows of two numbers: excel.py's own rounding of one number
+        (``excel.round_half_up``: 15 significant digits, then halves away from zero),
+        called per row without the argument coercion and broadcasting around it."""
+        from xlcomp.refresh.excel import round_half_up
+
         values, digits = self.form_or_map(node.args[0]), self.form_or_map(node.args[1])
         fn = self.scalar(node)
 
         def column(r0: int, n: int, c: int) -> list[Any]:
             out = []
             for i, (x, d) in enumerate(zip(values(r0, n, c), digits(r0, n, c), strict=True)):
-                if (
-                    type(x) is float
-                    and type(d) is float
-                    and math.isfinite(x)
-                    and d.is_integer()
-                    and abs(d) <= 15
-                ):
+                if type(x) is float and type(d) is float:
                     try:
-                        out.append(scalar(xround(x, d)))
+                        out.append(round_half_up(x, d))
                         continue
                     except ArithmeticError:
-                        pass
+                        pass  # the closure says #NUM!
                 out.append(fn(r0 + i, c))
             return out
 
@@ -291,25 +288,22 @@ class _Columns:
             if not isinstance(arg, fx.Ref):
                 raise _NoColumnForm
             readers.append(self.block(arg))
-        width = sum(k for _read, k in readers)
         fn = self.scalar(node)
 
         def column(r0: int, n: int, c: int) -> list[Any]:
             parts = [read(r0, n, c) for read, _k in readers]
-            flat = [[x for block in row for x in block] for row in zip(*parts, strict=True)]
-            if width < 8 and set(map(type, (x for row in flat for x in row))) == {float}:
-                # Fewer than 8 numbers: numpy sums each row of the matrix in order, the
-                # same bits as numpy.sum of the row alone (formulas' SUM).
-                sums = np.sum(np.array(flat, dtype=np.float64), axis=1)
-                if np.isfinite(sums).all():
-                    return sums.tolist()  # type: ignore[no-any-return]
             out: list[Any] = []
-            for i, row in enumerate(flat):
-                if not all(type(x) is float or x is EMPTY for x in row):
-                    out.append(fn(r0 + i, c))
-                    continue
-                nums = [x for x in row if x is not EMPTY]
-                out.append(scalar(np.sum(np.array(nums, dtype=np.float64))))
+            for i, row in enumerate(zip(*parts, strict=True)):
+                # excel.py's SUM: math.fsum of the numbers (blanks add nothing); rows
+                # with anything else (text, logicals, errors) go through the closure.
+                cells = [x for block in row for x in block]
+                nums = [x for x in cells if type(x) is float]
+                if len(nums) == len(cells) or all(type(x) is float or x is EMPTY for x in cells):
+                    total = fsum(nums)
+                    if total - total == 0.0:  # finite, else the closure says #NUM!
+                        out.append(total)
+                        continue
+                out.append(fn(r0 + i, c))
             return out
 
         return column
@@ -351,19 +345,19 @@ class _Columns:
         """One call of our function for the run (its column path), when it broadcasts."""
         ours = sys.modules.get("xlcomp.worksheet.functions")
         known = getattr(ours, "FUNCTIONS", {}) if ours is not None else {}
-        if name in _NO_COLUMN_PATH or known.get(name) is not udf:
+        tables = _broadcasting().get(name)
+        if tables is None or known.get(name) is not udf:
             raise _NoColumnForm
         args = list(node.args)
         while args and isinstance(args[-1], fx.Missing):
             args.pop()  # trailing omitted arguments take the function's defaults
-        params = list(inspect.signature(udf).parameters)
         fixed: list[Fn | None] = []
         moving: list[ColumnFn | None] = []
         for k, arg in enumerate(args):
             if _invariant(arg):
                 fixed.append(self.whole(arg))
                 moving.append(None)
-            elif k < len(params) and params[k] in _TABLE_PARAMETERS:
+            elif k in tables:
                 raise _NoColumnForm
             else:
                 fixed.append(None)
@@ -416,47 +410,42 @@ def _plain_row(values: tuple[Any, ...]) -> bool:
     return all(v is EMPTY or type(v) in _PLAIN for v in values)
 
 
-def _simple(node: fx.Node, whole: bool = False) -> bool:
+def _simple(node: fx.Node, ours: set[str], whole: bool = False) -> bool:
     """True when every part of ``node`` has a column form here: numbers and text,
     single-cell references, arithmetic, comparisons, IF, ROUND, SUM and our functions.
-    ``whole``: an argument of SUM or of our functions, where a range is taken whole."""
+    ``ours``: the names of our functions the compiler holds (the catalogue is read only
+    for those); ``whole``: an argument of SUM or of our functions, where a range is taken
+    whole."""
     if isinstance(node, fx.Literal | fx.Missing):
         return True
     if isinstance(node, fx.Ref):
         return node.is_cell or whole
     if isinstance(node, fx.BinOp):
         return (node.op in _FAST_ARITH or node.op in _FAST_CMP) and all(
-            _simple(x) for x in (node.left, node.right)
+            _simple(x, ours) for x in (node.left, node.right)
         )
     if isinstance(node, fx.UnaryOp):
-        return node.op in ("-", "%", "+") and _simple(node.operand)
+        return node.op in ("-", "%", "+") and _simple(node.operand, ours)
     if isinstance(node, fx.Call):
         name = bare_name(node.name)
         if name in ("IF", "ROUND"):
-            return all(_simple(a) for a in node.args)
-        if name == "SUM" or name in _OURS:
-            return all(_simple(a, whole=True) for a in node.args)
+            return all(_simple(a, ours) for a in node.args)
+        if name == "SUM" or (name in ours and name in _broadcasting()):
+            return all(_simple(a, ours, whole=True) for a in node.args)
     return False
 
 
-_OURS = frozenset(
-    {
-        "BANDLOOKUP",
-        "BANDPERCENTILE",
-        "COMPARATIO",
-        "COUNTERSCRIPT",
-        "COUNTERSPLIT",
-        "COUNTERTARGET",
-        "EQUITYVALUE",
-        "LEVELMAP",
-        "OFFERVERDICT",
-        "REGIONADJUST",
-        "TOTALCOMP",
-        "VESTSCHEDULE",
-        "YEARTC",
+@cache
+def _broadcasting() -> dict[str, frozenset[int]]:
+    """Our functions whose arguments broadcast (the catalogue's element-wise results),
+    each with the positions of its parameters of kind ``table`` (taken whole)."""
+    from xlcomp.worksheet.catalogue import CATALOGUE
+
+    return {
+        f.name: frozenset(k for k, p in enumerate(f.params) if p.kind == "table")
+        for f in CATALOGUE
+        if f.result != "rows"
     }
-)
-"""Our functions whose arguments broadcast (every one but CHECKBANDS)."""
 
 
 def _invariant(node: fx.Node) -> bool:
@@ -464,7 +453,3 @@ def _invariant(node: fx.Node) -> bool:
     if isinstance(node, fx.Literal | fx.Missing | fx.ArrayLit):
         return True
     return isinstance(node, fx.Ref) and node.r1_abs and node.r2_abs
-
-
-def _none(*_args: Any) -> Any:  # pragma: no cover - a stand-in that is never called
-    return None

@@ -22,6 +22,7 @@ import re
 from collections.abc import Callable, Iterator
 from decimal import ROUND_DOWN, ROUND_HALF_UP, ROUND_UP, Decimal
 from fractions import Fraction
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -662,8 +663,10 @@ _CRIT_OP = re.compile(r"^(<=|>=|<>|<|>|=)?(.*)$", re.S)
 _ERROR_TEXTS = {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A"}
 
 
+@lru_cache(maxsize=4096)
 def _wildcard(pattern: str) -> re.Pattern[str]:
-    """A criteria text as a regex: ``*`` any run, ``?`` one character, ``~`` escapes."""
+    """A criteria text as a regex: ``*`` any run, ``?`` one character, ``~`` escapes
+    (remembered: a column of COUNTIFs asks for the same few criteria again and again)."""
     out = []
     i = 0
     while i < len(pattern):
@@ -956,6 +959,13 @@ def _round(x: float, digits: float, mode: str) -> float:
     n = int(digits)  # Excel truncates num_digits
     q = Decimal(1).scaleb(-n)
     return float(d.quantize(q, rounding=mode) if n >= 0 else (d / q).quantize(1, mode) * q)
+
+
+def round_half_up(x: float, digits: float) -> float:
+    """ROUND of one number: ``x`` to 15 significant digits, then to ``digits`` places
+    (truncated to a whole number), halves away from zero; raises ArithmeticError where
+    ROUND says #NUM! (not finite, too many digits). The column form of ROUND calls this."""
+    return _round(x, digits, ROUND_HALF_UP)
 
 
 def _rounder(mode: str, name: str, what: str) -> Fn:

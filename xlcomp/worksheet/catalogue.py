@@ -453,8 +453,9 @@ CATALOGUE: tuple[Function, ...] = (
             _company(),
             Parameter(
                 "offer_signon",
-                "money",
-                "Offered sign-on; the sign-on asked is never below it",
+                "signon",
+                'Offered sign-on, or amounts by year: "50000/25000" or a row; the sign-on '
+                "asked is never below their sum",
                 0.0,
             ),
         ),
@@ -482,7 +483,12 @@ CATALOGUE: tuple[Function, ...] = (
             Parameter("equity", "money", "The annual equity value you ask for"),
             Parameter("bonus_pct", "rate", "The bonus rate you ask for: 15% or 0.15"),
             Parameter("floor", "money", "Your accept-at floor"),
-            Parameter("signon", "money", "Sign-on bonus you ask for", 0.0),
+            Parameter(
+                "signon",
+                "signon",
+                'Sign-on you ask for, or amounts by year: "50000/25000" or a row',
+                0.0,
+            ),
             Parameter("company", "text", "Name of the company making the offer", "", "none"),
         ),
         _script.counter_script,

@@ -40,13 +40,21 @@ SCALAR_TYPES = frozenset({float, str, bool, int, type(None)})
 ROW_TYPES = frozenset({list, tuple})
 
 
+MESSAGE_CHARS = 300
+"""The longest message a cell shows; values in it are quoted short already
+(:func:`xlcomp.core.values.show`), this is the net under a message that is not."""
+
+
 def error_text(exc: BaseException) -> str:
-    """The one line a cell shows for an error."""
+    """The one short line a cell shows for an error (at most :data:`MESSAGE_CHARS`)."""
     if isinstance(exc, XlcompError):
         message = str(exc)
     else:  # a bug of ours: still one line, never a traceback
-        message = f"internal error ({type(exc).__name__}: {exc})"
-    return ERROR_PREFIX + " ".join(message.split())
+        message = f"internal error ({type(exc).__name__}: {shown(exc)})"
+    line = " ".join(message.split())
+    if len(line) > MESSAGE_CHARS:
+        line = line[: MESSAGE_CHARS - 1] + "…"
+    return ERROR_PREFIX + line
 
 
 def shown(value: object) -> str:
@@ -216,6 +224,22 @@ def is_range(value: object) -> bool:
     if type(value) in SCALAR_TYPES:
         return False
     return isinstance(value, list | tuple) or callable(getattr(value, "tolist", None))
+
+
+def one_value(value: object, arg: str) -> object:
+    """An argument that takes one value: the value, or the cell of a one-cell range.
+
+    A range of several cells is refused by its size, never echoed:
+    ``tolerance: a range of 2,000 cells where one value is needed``.
+    """
+    if not is_range(value):
+        return value
+    tolist = getattr(value, "tolist", None)
+    rows: Any = tolist() if callable(tolist) else value
+    cells = [c for r in rows for c in (r if isinstance(r, list | tuple) else [r])]
+    if len(cells) == 1:
+        return cells[0]
+    raise InputError(arg, f"a range of {len(cells):,} cells where one value is needed")
 
 
 @contextmanager

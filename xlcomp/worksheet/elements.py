@@ -8,18 +8,20 @@ money otherwise (:func:`xlcomp.worksheet.cells.read_by_component`).
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from xlcomp.core import bands as _bands
 from xlcomp.core import counter as _counter
 from xlcomp.core.bands import Method, Stat
 from xlcomp.core.check import check_bands
+from xlcomp.core.comp import SignOn, signon_by_year
 from xlcomp.core.levels import level_map as _level_map
 from xlcomp.core.models import BandTable, Component, LevelTable
 from xlcomp.core.models import key as _key
 from xlcomp.core.values import is_empty, to_rate
 from xlcomp.errors import InputError, NotFoundError, XlcompError
-from xlcomp.worksheet.cells import ERROR_PREFIX, error_text, read_by_component
+from xlcomp.worksheet.cells import ERROR_PREFIX, error_text, one_value, read_by_component
 from xlcomp.worksheet.tables import Parsed, band_range, read_bands
 
 
@@ -111,9 +113,13 @@ def counter_split(
     equity: float | None,
     bonus: float | None,
     company: str | None,
-    offer_signon: float,
+    offer_signon: SignOn,
 ) -> list[float]:
-    """Base, equity, bonus rate and sign-on that reach a target TC."""
+    """Base, equity, bonus rate and sign-on that reach a target TC.
+
+    ``offer_signon`` is one amount or amounts by year; the split counts their sum, as
+    TOTALCOMP does, and asks a sign-on (one amount) never below it.
+    """
     try:
         base_band, equity_band, bonus_band = (
             band_range(parsed, region, level, c, company) for c in ("base", "equity", "bonus")
@@ -122,15 +128,20 @@ def counter_split(
         if exc.arg != "component":  # COUNTERSPLIT has no component: the table lacks it
             raise
         raise InputError("bands", exc.message) from None
+    offered = math.fsum(signon_by_year(offer_signon, "offer_signon"))
     split = _counter.counter_split(
-        target, base_band, equity_band, bonus_band, base, equity, bonus, offer_signon=offer_signon
+        target, base_band, equity_band, bonus_band, base, equity, bonus, offer_signon=offered
     )
     return [split.base, split.equity, split.bonus_pct, split.signon]
 
 
 def check_bands_rows(bands: object, tolerance: object = None) -> Any:
-    """Every problem of a bands table, one per row, or OK (the whole call, not broadcast)."""
+    """Every problem of a bands table, one per row, or OK (the whole call, not broadcast).
+
+    ``tolerance`` is one value, or a range of one cell (as every scalar argument may be).
+    """
     try:
+        tolerance = one_value(tolerance, "tolerance")
         tol = 0.05 if is_empty(tolerance) else to_rate(tolerance, "tolerance")
         if tol < 0:
             raise InputError("tolerance", f"{tol:g} must not be negative")

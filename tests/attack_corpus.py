@@ -58,6 +58,8 @@ class Case:
     """More values that must not appear (derived values the case adds, worked by hand)."""
     allowed: dict[str, set[str]] = field(default_factory=dict)
     """For ``warn``: part -> written forms that may stay (the coincidence cell)."""
+    extra_texts: tuple[str, ...] = ()
+    """Exact texts that must not appear (a private date's written forms, ...)."""
 
 
 # --- the base workbook -------------------------------------------------------------------
@@ -733,6 +735,101 @@ def _coincidence(path: Path) -> Path:
     return _save(wb, path)
 
 
+def _data_table(path: Path) -> Path:
+    """An Excel what-if data table over a private value, as Excel writes it: the edge
+    formula ``Offer!C19`` = B4 + B1 (296,417 + 150,000 = 446,417), the anchor ``C20``
+    holding ``<f t="dataTable" ref="C20:C21" r1="B1"/>`` and the results only as cached
+    values: B4 + 100,000 = 396,417 and B4 + 200,000 = 496,417."""
+    wb = base_openpyxl(path, keep=True)
+    wb["Offer"]["C19"] = "=B4+B1"
+    _save(wb, path)
+    rows = (
+        b'<row r="20"><c r="B20"><v>100000</v></c><c r="C20">'
+        b'<f t="dataTable" ref="C20:C21" dt2D="0" dtr="0" r1="B1"/><v>396417</v></c></row>'
+        b'<row r="21"><c r="B21"><v>200000</v></c><c r="C21"><v>496417</v></c></row>'
+    )
+    return edit_package(
+        path, change={sheet_part(path, "Offer"): insert_before(b"</sheetData>", rows)}
+    )
+
+
+def _external_formula_private(path: Path) -> Path:
+    """A formula reading another workbook (``=[1]Offers!A1``) whose cached value is the
+    competing offer: computed, never a coincidence."""
+    _external_link(path)
+    guide = sheet_part(path, "Guide")
+
+    def fn(d: bytes) -> bytes:
+        cell = f'<c r="B10"><f>[1]Offers!A1</f><v>{COMPETING}</v></c>'.encode()
+        return d.replace(b"</sheetData>", b'<row r="10">' + cell + b"</row></sheetData>")
+
+    return edit_package(path, change={guide: fn})
+
+
+def _union_name(path: Path) -> Path:
+    """A private name over a non-contiguous range ``(Offer!$D$2,Offer!$D$4)``: both areas
+    are private (123,457 and 234,568)."""
+    wb = base_openpyxl(path, keep=True)
+    wb["Offer"]["D2"] = 123457
+    wb["Offer"]["D4"] = 234568
+    wb.defined_names["private_union"] = DefinedName(
+        "private_union", attr_text="(Offer!$D$2,Offer!$D$4)"
+    )
+    return _save(wb, path)
+
+
+def _company_in_capitals(path: Path) -> Path:
+    """The private company written in capitals and in lower case, as a whole cell (not a
+    coincidence: a name is the private text itself), in a sentence, and in a comment."""
+    wb = base_openpyxl(path, keep=True)
+    g = wb["Guide"]
+    g["A3"] = COMPANY.upper()
+    g["A4"] = COMPANY.lower()
+    g["A5"] = f"call {COMPANY.upper()} back"
+    g["A6"].comment = Comment(f"{COMPANY.upper()} bid", "me")
+    return _save(wb, path)
+
+
+def _european_prompt(path: Path) -> Path:
+    """A data-validation prompt with the floor in continental grouping (271.903)."""
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    wb = base_openpyxl(path, keep=True)
+    dv = DataValidation(type="whole", prompt="floor 271.903", showInputMessage=True)
+    dv.add("C2")
+    wb["Offer"].add_data_validation(dv)
+    return _save(wb, path)
+
+
+def _private_date(path: Path) -> Path:
+    """A private reply-by date (2027-03-15, Excel's serial 46461: 2027-03-15 is 46,461
+    days after 1899-12-30) written elsewhere as text in three forms."""
+    import datetime
+
+    wb = base_openpyxl(path, keep=True)
+    o = wb["Offer"]
+    o["B12"] = datetime.date(2027, 3, 15)
+    o["B12"].number_format = "yyyy-mm-dd"
+    wb.defined_names["private_deadline"] = DefinedName("private_deadline", attr_text="Offer!$B$12")
+    g = wb["Guide"]
+    g["A3"] = "reply by 2027-03-15"
+    g["A4"] = "reply by 3/15/2027"
+    g["A5"] = "reply by 15 March 2027"
+    return _save(wb, path)
+
+
+def _displayed_equal(path: Path) -> Path:
+    """Public numbers that show a private value under their number format: 296,417.4 as
+    ``$296,417`` ("$"#,##0) and 296.417 as ``$296.4K`` ("$"0.0"K")."""
+    wb = base_openpyxl(path, keep=True)
+    g = wb["Guide"]
+    g["B3"] = 296417.4
+    g["B3"].number_format = '"$"#,##0'
+    g["B4"] = 296.417
+    g["B4"].number_format = '"$"0.0"K"'
+    return _save(wb, path)
+
+
 def _core_title(path: Path) -> Path:
     wb = base_openpyxl(path, keep=True)
     wb.properties.title = f"Offer vs {COMPANY}"
@@ -1053,6 +1150,20 @@ def cases() -> list[Case]:
         ),
         Case("derived", "formula-constant", _formula_constant, extra_numbers=(446417,)),
         Case("derived", "string-formula", _string_formula),
+        Case("derived", "data-table", _data_table, extra_numbers=(446417, 396417, 496417)),
+        Case("derived", "external-formula-equal-to-private", _external_formula_private),
+        Case("values", "union-private-name", _union_name, extra_numbers=(123457, 234568)),
+        Case("values", "company-in-capitals", _company_in_capitals),
+        Case(
+            "values",
+            "private-date-as-text",
+            _private_date,
+            extra_texts=("2027-03-15", "3/15/2027", "15 March 2027", "46461"),
+        ),
+        Case("values", "displayed-equals-private", _displayed_equal, extra_texts=("296417.4",)),
+        Case("forms", "european-grouping", _label_in_guide("rival 296.417 EUR")),
+        Case("forms", "decimal-comma-percent", _label_in_guide("ask 7,37% above the best")),
+        Case("other", "european-form-in-validation-prompt", _european_prompt),
         Case("derived", "chart-cache", _chart_cache),
         Case("crash", "utf16-custom-properties", _custom_props("utf-16")),
         Case("crash", "utf16-chart", _chart("Quuxcorp $296K", utf16=True)),

@@ -20,6 +20,7 @@ from tests.refresh_helpers import cached_values
 from xlcomp.refresh import excel, refresh_workbook
 from xlcomp.refresh.values import (
     DATE1904,
+    DIV_ERROR,
     EMPTY,
     ERRORS,
     NUM_ERROR,
@@ -115,6 +116,19 @@ def _grid(*rows: list[Any]) -> Any:
         ("QUARTILE", (_grid([100.0], ["150"], [200.0], [300.0]), 1.0), 150.0),
         ("QUARTILE", (_grid([1.0], [2.0]), 5.0), NUM_ERROR),
         ("QUARTILE.EXC", (_grid([1.0], [2.0], [3.0], [4.0], [5.0], [6.0], [7.0]), 1.0), 2.0),
+        # Dispersion ignores text and logicals in ranges, counts typed logicals
+        ("STDEV", (_grid([100.0], ["150"], [200.0], [300.0], [True]),), 100.0),
+        ("VAR.P", (_grid([100.0], ["150"], [200.0], [300.0]),), 20000 / 3),
+        ("STDEV", (_grid([True]), 1.0, 3.0), 2**0.5),
+        ("VAR", (_grid([5.0]),), DIV_ERROR),
+        ("GEOMEAN", (_grid([2.0], ["x"], [8.0]),), 4.0),
+        ("GEOMEAN", (_grid([2.0], [0.0]),), NUM_ERROR),
+        ("HARMEAN", (_grid([1.0], [4.0], [4.0]),), 2.0),  # 3 / (1 + 1/4 + 1/4)
+        ("AVEDEV", (_grid([1.0], [2.0], [3.0], [10.0]),), 3.0),  # (3 + 2 + 1 + 6) / 4
+        ("DEVSQ", (_grid([1.0], [2.0], [3.0], [10.0]),), 50.0),
+        ("SKEW", (_grid([1.0], [2.0], [3.0], [10.0]),), 4 / 6 * 180 / (50 / 3) ** 1.5),
+        ("KURT", (_grid([1.0], [2.0], [3.0], [10.0]),), 20 / 6 * 1394 / (50 / 3) ** 2 - 13.5),
+        ("KURT", (_grid([1.0], [2.0], [3.0]),), DIV_ERROR),
         # TEXTJOIN's ignore_empty skips blanks and empty text alike
         ("TEXTJOIN", (",", True, _grid(["a"], [""], [None], ["b"])), "a,b"),
         ("TEXTJOIN", (",", False, _grid(["a"], [""], ["b"])), "a,,b"),

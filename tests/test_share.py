@@ -26,7 +26,7 @@ from xlcomp.cli import main
 from xlcomp.core.guide import load_guide
 from xlcomp.core.tables import band_rows
 from xlcomp.refresh import refresh_workbook
-from xlcomp.share import leak_forms, share_workbook
+from xlcomp.share import leak_forms, name_areas, share_workbook
 
 COMPETING, FLOOR = 387654, 363451
 TARGET, ANCHOR = 407036.7, 447740.37
@@ -236,3 +236,21 @@ def test_share_keeps_lite_parts(tmp_path: Path) -> None:
     for name in lite_parts:
         assert after[name] == before[name], name
     assert b"webextensiontaskpanes" in after["_rels/.rels"]
+
+
+@pytest.mark.parametrize(
+    ("text", "areas"),
+    [
+        ("Offer!$B$4", ["Offer!$B$4"]),
+        ("=(Checks!$H$3,Checks!$H$4)", ["Checks!$H$3", "Checks!$H$4"]),
+        ("Checks!$H$3,Checks!$H$5:$H$9", ["Checks!$H$3", "Checks!$H$5:$H$9"]),
+        ("('Offer, 2024'!$B$4,Offer!$C$1)", ["'Offer, 2024'!$B$4", "Offer!$C$1"]),
+        ("SUM(Offer!$B$1,Offer!$B$2)", ["SUM(Offer!$B$1,Offer!$B$2)"]),
+        ("(Offer!$B$1)+(Offer!$B$2)", ["(Offer!$B$1)+(Offer!$B$2)"]),
+        ("{1,2}", ["{1,2}"]),
+    ],
+)
+def test_name_areas_read_unions(text: str, areas: list[str]) -> None:
+    """A defined name's union (the ``,`` reference operator at the top level) gives one
+    area each; commas inside quoted sheet names, function calls and arrays do not."""
+    assert name_areas(text) == areas

@@ -100,3 +100,43 @@ def convert(
         reason = detail[-1] if detail else f"exit status {proc.returncode}"
         raise WorkbookError(f"{src}: LibreOffice could not convert it to {ext} ({reason})")
     return out
+
+
+def convert_many(
+    srcs: list[Path],
+    target_format: str,
+    outdir: Path,
+    *,
+    recalc: Recalc = "never",
+    timeout: float = 600,
+) -> dict[Path, Path]:
+    """Convert every file of ``srcs`` in one ``soffice --convert-to`` run (one start of
+    LibreOffice instead of one per file): source -> written file. The stems of ``srcs``
+    must differ, and ``outdir`` must not hold any of them. A file LibreOffice could not
+    convert is left out of the answer."""
+    if len({src.stem for src in srcs}) != len(srcs):
+        raise WorkbookError("convert_many: two files share a name")
+    if not srcs:
+        return {}
+    exe = soffice()
+    ext = target_format.split(":", 1)[0]
+    with profile(recalc) as user:
+        cmd = [
+            exe,
+            f"-env:UserInstallation={user}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            target_format,
+            "--outdir",
+            str(outdir),
+            *map(str, srcs),
+        ]
+        try:
+            subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+        except subprocess.TimeoutExpired:
+            raise WorkbookError(
+                f"{len(srcs)} files: LibreOffice did not finish in {timeout:g} s"
+            ) from None
+    written = {src: outdir / f"{src.stem}.{ext}" for src in srcs}
+    return {src: out for src, out in written.items() if out.exists() and out.stat().st_size}

@@ -59,6 +59,7 @@ from xlcomp.ooxml.allowlist import (
     remove_dangling,
     scrub_tree,
 )
+from xlcomp.ooxml.numfmt import BUILTIN_FORMATS, displayed
 from xlcomp.ooxml.opc import decode_part, rels_part_of, xml_encoding
 from xlcomp.ooxml.scan import Hit, Secrets, iter_places, parse_any, significant_digits
 from xlcomp.refresh import (
@@ -71,7 +72,7 @@ from xlcomp.refresh import (
     store_values,
 )
 from xlcomp.refresh import parser as fx
-from xlcomp.refresh.book import Book, Sheet, parse_xml, read_book, split_range
+from xlcomp.refresh.book import Book, Sheet, parse_xml, read_book, split_range, split_ref
 from xlcomp.refresh.parser import cell_name
 from xlcomp.refresh.patch import apply_edits
 from xlcomp.refresh.values import EMPTY, XlError
@@ -218,15 +219,140 @@ def private_by_name(book: Book) -> set[CellKey]:
     for dn in book.names:
         if "private" not in dn.name.casefold():
             continue
+        for area in name_areas(dn.text):
+            try:
+                tree = fx.parse(area, 1, 1)
+            except fx.ParseError as exc:
+                raise WorkbookError(
+                    f"defined name {dn.name}: cannot read {dn.text!r} ({exc})"
+                ) from exc
+            for ref in _refs(tree):
+                sheet = index.get(ref.sheet.upper()) if ref.sheet else dn.local_sheet
+                if sheet is None:
+                    raise WorkbookError(f"defined name {dn.name} refers to an unknown sheet")
+                found |= _cells_in(book, sheet, _absolute(ref))
+    return found
+
+
+def name_areas(text: str) -> list[str]:
+    """The areas of a defined name's formula: a union ``(Checks!$H$3,Checks!$H$4)`` or
+    ``Checks!$H$3,Checks!$H$4`` (the reference operator ``,`` at the top level, as Excel
+    writes a non-contiguous range) gives each area; anything else is one area. Commas in
+    quoted sheet names, strings and function arguments are not area separators."""
+    body = text.strip().lstrip("=").strip()
+    if body.startswith("(") and _closing(body, 0) == len(body) - 1:
+        inner = body[1:-1]
+        if len(_top_level_split(inner)) > 1:
+            body = inner
+    return [a.strip() for a in _top_level_split(body) if a.strip()]
+
+
+def _closing(text: str, start: int) -> int:
+    """Index of the parenthesis closing the one at ``start`` (-1 when none)."""
+    depth = 0
+    quote = ""
+    for i in range(start, len(text)):
+        ch = text[i]
+        if quote:
+            if ch == quote:
+                quote = ""
+        elif ch in "'\"":
+            quote = ch
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth == 0:
+                return i
+    return -1
+
+
+def _top_level_split(text: str) -> list[str]:
+    """``text`` split at commas outside parentheses, braces and quotes."""
+    parts: list[str] = []
+    depth = 0
+    quote = ""
+    last = 0
+    for i, ch in enumerate(text):
+        if quote:
+            if ch == quote:
+                quote = ""
+        elif ch in "'\"":
+            quote = ch
+        elif ch in "({":
+            depth += 1
+        elif ch in ")}":
+            depth -= 1
+        elif ch == "," and depth == 0:
+            parts.append(text[last:i])
+            last = i + 1
+    parts.append(text[last:])
+    return parts
+
+
+def _styles_root(pkg: Package) -> Any | None:
+    """The styles part the workbook's relationship names, parsed (None without one)."""
+    wb_part = pkg.workbook_part or "xl/workbook.xml"
+    part = next(
+        (
+            rel.target
+            for rel in relationships(pkg, wb_part)
+            if rel.kind == "styles" and not rel.external and rel.target in pkg.parts
+        ),
+        None,
+    )
+    return None if part is None else parse_xml(pkg.parts[part], part)
+
+
+def _number_formats(pkg: Package) -> dict[int, str]:
+    """Cell format index (``s``) -> its number format code, for the formats that show a
+    number otherwise than as General (built-in or declared in ``<numFmts>``)."""
+    root = _styles_root(pkg)
+    if root is None:
+        return {}
+    ns = f"{{{NS_MAIN}}}"
+    codes: dict[int, str] = dict(BUILTIN_FORMATS)
+    for nf in root.iter(f"{ns}numFmt"):
         try:
-            tree = fx.parse(dn.text.strip().lstrip("="), 1, 1)
-        except fx.ParseError as exc:
-            raise WorkbookError(f"defined name {dn.name}: cannot read {dn.text!r} ({exc})") from exc
-        for ref in _refs(tree):
-            sheet = index.get(ref.sheet.upper()) if ref.sheet else dn.local_sheet
-            if sheet is None:
-                raise WorkbookError(f"defined name {dn.name} refers to an unknown sheet")
-            found |= _cells_in(book, sheet, _absolute(ref))
+            codes[int(nf.get("numFmtId", ""))] = nf.get("formatCode", "")
+        except ValueError:
+            continue
+    cell_xfs = root.find(f"{ns}cellXfs")
+    if cell_xfs is None:
+        return {}
+    out: dict[int, str] = {}
+    for i, xf in enumerate(cell_xfs.findall(f"{ns}xf")):
+        try:
+            code = codes.get(int(xf.get("numFmtId", "0")))
+        except ValueError:
+            continue
+        if code:
+            out[i] = code
+    return out
+
+
+def _displayed_leaks(
+    book: Book, formats: dict[int, str], secrets: Secrets, done: set[CellKey]
+) -> set[CellKey]:
+    """Kept plain numeric cells whose value is not a removed value but whose displayed
+    text is one at the precision shown: 296,417.4 under ``"$"#,##0`` shows ``$296,417``,
+    296.417 under ``"$"0.0"K"`` shows ``$296.4K``. A reader sees the private value: a
+    leak, not a coincidence (that is an exact equality)."""
+    found: set[CellKey] = set()
+    if not formats or not secrets:
+        return found
+    for sheet in book.sheets:
+        for (r, c), cell in sheet.cells.items():
+            v = cell.value
+            if cell.ftype or isinstance(v, bool) or not isinstance(v, int | float):
+                continue
+            key = (sheet.index, r, c)
+            if key in done or secrets.number_source(float(v)) is not None:
+                continue
+            code = formats.get(_style_of(sheet, cell.start, cell.end))
+            text = displayed(float(v), code) if code else None
+            if text and secrets.number_hits(text, human=True):
+                found.add(key)
     return found
 
 
@@ -579,7 +705,11 @@ def _quoting_cells(
             if text:
                 hits = secrets.number_hits(_strip_strings(text), human=False)
                 hits += [h for h in secrets.word_hits(text) if h.written.strip()]
-            whole = isinstance(cell.value, str) and words.is_word(cell.value) is not None
+            whole = (
+                isinstance(cell.value, str)
+                and _may_coincide(cell.value)
+                and words.is_word(cell.value) is not None
+            )
             if not hits and isinstance(cell.value, str) and (not whole or cell.formula):
                 hits = words.hits(cell.value, human=True)
             if hits:
@@ -597,6 +727,70 @@ def _strip_strings(formula: str) -> str:
     return _SHEET_QUOTED.sub(" ", formula)
 
 
+_F_HEAD = re.compile(rb"<(?:\w+:)?f\b([^>]*)")
+_DT_ATTR = re.compile(rb"""\b(ref|r1|r2)\s*=\s*["']([^"']*)["']""")
+
+
+def _data_table_cells(book: Book, tainted: set[CellKey]) -> set[CellKey]:
+    """Result cells of what-if data tables (``<f t="dataTable" ref=.. r1=.. r2=..>``)
+    that depend on a tainted cell. A table's results are its edge formulas (the row above
+    and the column left of ``ref``) recomputed with the input cells ``r1``/``r2``
+    replaced: they depend on those inputs and on every edge cell. Excel stores them as
+    cached values only, so no formula shows the path. A table whose input cells cannot
+    be read counts as tainted whole."""
+    found: set[CellKey] = set()
+    by_sheet: dict[int, list[CellKey]] = {}
+    for key in tainted:
+        by_sheet.setdefault(key[0], []).append(key)
+    for sheet in book.sheets:
+        for cell in sheet.cells.values():
+            if cell.ftype != "dataTable":
+                continue
+            fm = _F_HEAD.search(sheet.xml, cell.start, cell.end)
+            attrs = {
+                k.decode(): v.decode() for k, v in _DT_ATTR.findall(fm.group(1) if fm else b"")
+            }
+            box, inputs = _data_table_box(attrs, cell.row, cell.col)
+            r1, c1, r2, c2 = box
+            hit = not inputs or any(
+                (r, c) in inputs
+                or (r == r1 - 1 and c1 - 1 <= c <= c2)
+                or (c == c1 - 1 and r1 - 1 <= r <= r2)
+                for _, r, c in by_sheet.get(sheet.index, ())
+            )
+            if hit:
+                found |= {
+                    (sheet.index, r, c) for (r, c) in sheet.cells if r1 <= r <= r2 and c1 <= c <= c2
+                }
+    return found
+
+
+def _data_table_box(
+    attrs: dict[str, str], row: int, col: int
+) -> tuple[tuple[int, int, int, int], list[tuple[int, int]]]:
+    """A data table's result range (its ``ref``, or the anchor cell when unreadable)
+    and its input cells (empty when any cannot be read)."""
+    try:
+        box = split_range(attrs.get("ref") or cell_name(row, col))
+    except WorkbookError:
+        box = (row, col, row, col)
+    try:
+        inputs = [split_ref(attrs[k]) for k in ("r1", "r2") if k in attrs]
+    except WorkbookError:
+        inputs = []
+    return box, inputs
+
+
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+def _may_coincide(text: str) -> bool:
+    """Whether a kept string equal to a removed one can be a coincidence: a code without
+    letters (a vesting schedule ``25/25/25/25``) can; words (a company's name, in any
+    case or spacing) are the private text itself, a leak."""
+    return _LETTER.search(text) is None
+
+
 def _coincidences(book: Book, secrets: Secrets, empty: set[CellKey]) -> list[tuple[CellKey, str]]:
     """Kept cells whose whole value equals a removed value: (cell, the removed cell)."""
     out = []
@@ -611,7 +805,7 @@ def _coincidences(book: Book, secrets: Secrets, empty: set[CellKey]) -> list[tup
                 continue
             if isinstance(v, int | float):
                 source = secrets.number_source(float(v))
-            elif isinstance(v, str) and v.strip():
+            elif isinstance(v, str) and v.strip() and _may_coincide(v):
                 source = secrets.is_word(v)
             if source is not None:
                 out.append((key, source))
@@ -852,21 +1046,28 @@ def _public_copies(
         if any(k in formulas for k in candidates):
             copies.add(key)  # the open copy computes the same value from public cells
             continue
-        seen: set[tuple[int, int, int, int, int]] = set()
-        todo = list(found.precedents.get(key, ()))
-        while todo and len(seen) < 10_000:
-            box = todo.pop()
-            if box in seen:
-                continue
-            seen.add(box)
-            s, r1, c1, r2, c2 = box
-            if any(k[0] == s and r1 <= k[1] <= r2 and c1 <= k[2] <= c2 for k in candidates):
-                copies.add(key)
-                break
-            for other, boxes in found.precedents.items():
-                if other[0] == s and r1 <= other[1] <= r2 and c1 <= other[2] <= c2:
-                    todo.extend(boxes)
+        if _reads_one_of(found, key, candidates):
+            copies.add(key)
     return copies
+
+
+def _reads_one_of(found: Analysis, key: CellKey, candidates: list[CellKey]) -> bool:
+    """Whether formula cell ``key`` reads one of ``candidates``, directly or through
+    other formulas (bounded: 10,000 rectangles)."""
+    seen: set[tuple[int, int, int, int, int]] = set()
+    todo = list(found.precedents.get(key, ()))
+    while todo and len(seen) < 10_000:
+        box = todo.pop()
+        if box in seen:
+            continue
+        seen.add(box)
+        s, r1, c1, r2, c2 = box
+        if any(k[0] == s and r1 <= k[1] <= r2 and c1 <= k[2] <= c2 for k in candidates):
+            return True
+        for other, boxes in found.precedents.items():
+            if other[0] == s and r1 <= other[1] <= r2 and c1 <= other[2] <= c2:
+                todo.extend(boxes)
+    return False
 
 
 def _secret_values(
@@ -934,6 +1135,7 @@ def _share(
     # A removed value that a kept cell merely equals (a coincidence) is public already:
     # it is warned about, not looked for in text.
     constants = private_constants(book)
+    formats = _number_formats(pkg)
     extra: set[CellKey] = set()
     for _ in range(4):
         found = analyse(pkg, graph, book=book, extra=extra)
@@ -949,14 +1151,29 @@ def _share(
             by_source.setdefault(source, []).append(key)
         public = {_value_key(removed[src]) for src in by_source}
         approved = Secrets({k: v for k, v in removed.items() if _value_key(v) not in public})
-        quoting = _quoting_cells(book, secrets, empty, masters, approved)
-        if not quoting.keys() - extra:
+        quoting = set(_quoting_cells(book, secrets, empty, masters, approved))
+        quoting |= _data_table_cells(book, empty) - empty
+        quoting |= _displayed_leaks(book, formats, approved, empty)
+        # A formula cell is never a coincidence: its value is computed (from an external
+        # workbook, a function xlcomp cannot follow, ...), so it goes, unless it copies a
+        # kept plain cell holding that value (``=offer_schedule``: public already).
+        for keys in by_source.values():
+            plain = [k for k in keys if k not in formulas]
+            quoting |= {
+                k for k in keys if k in formulas and not (plain and _reads_one_of(found, k, plain))
+            }
+        if not quoting - extra:
             break
-        extra |= quoting.keys()
+        extra |= quoting
     _fill_counts(report, book, found, formulas)
     names = {sheet.index: sheet.name for sheet in book.sheets}
     emptied = {(names.get(s), cell_name(r, c)) for s, r, c in empty}
     report.errors = [e for e in report.errors if (e.sheet, e.cell) not in emptied]
+    # A formula the engine could not evaluate (a what-if data table) but that the copy
+    # empties leaves nothing behind to fix.
+    report.refresh_failures = [
+        f for f in report.refresh_failures if (f.sheet, f.cell) not in emptied
+    ]
     freeze = found.ours - empty
     report.frozen = len({k for k in freeze if k in formulas})
     if any(why == "external-link cache" for why in parts.dropped.values()):

@@ -30,6 +30,7 @@ import math
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from lxml import etree
@@ -49,6 +50,16 @@ _NUMBER = re.compile(
     r"(?:\s?(?P<suf>bn|mm|[kKmMbB%](?![A-Za-z])))?"
     r"(?![\d.]\d|[A-Za-z\d])",
 )
+_EUROPEAN = re.compile(
+    r"(?<![\w.,$€£¥])"
+    r"(?P<sign>[-−])?"
+    r"(?P<cur>[$€£¥])?\s?"
+    r"(?P<num>\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+,\d{1,2}(?!\d))"
+    r"(?:\s?(?P<suf>bn|mm|[kKmMbB%](?![A-Za-z])))?"
+    r"(?![\d.,]\d|[A-Za-z\d])",
+)
+"""The continental European forms: ``296.417`` (dots group thousands), ``296.417,50``,
+``7,37%`` (a decimal comma). Read as well as, not instead of, the English reading."""
 _SCALE = {"k": 1e3, "m": 1e6, "mm": 1e6, "b": 1e9, "bn": 1e9, "%": 1e-2}
 
 
@@ -91,6 +102,86 @@ def written_numbers(text: str) -> Iterator[Written]:
         tolerance = 0.5 * 10.0**-decimals * scale
         decorated = bool(m.group("cur") or suffix or sep or m.group("exp"))
         yield Written(value, tolerance, significant, decorated, m.group(0).strip())
+    for m in _EUROPEAN.finditer(text):
+        whole, _, decimals_text = m.group("num").replace(".", "").partition(",")
+        digits_text = f"{whole}.{decimals_text}" if decimals_text else whole
+        suffix = (m.group("suf") or "").lower()
+        scale = _SCALE.get(suffix, 1.0)
+        significant = len(digits_text.replace(".", "").lstrip("0"))
+        if significant == 0:
+            continue
+        value = float(digits_text) * scale * (-1 if m.group("sign") else 1)
+        tolerance = 0.5 * 10.0 ** -len(decimals_text) * scale
+        decorated = bool(m.group("cur") or suffix or "." in m.group("num"))
+        yield Written(value, tolerance, significant, decorated, m.group(0).strip())
+
+
+_MONTHS = {
+    m: i
+    for i, names in enumerate(
+        (
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ),
+        start=1,
+    )
+    for m in names
+}
+_MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_DATES = (
+    # (pattern, order of year/month/day groups or "dm"/"md" for both readings)
+    re.compile(r"(?<!\d)(?P<y>\d{4})[-/.](?P<a>\d{1,2})[-/.](?P<b>\d{1,2})(?!\d)"),
+    re.compile(r"(?<!\d)(?P<a>\d{1,2})[-/.](?P<b>\d{1,2})[-/.](?P<y>\d{4})(?!\d)"),
+    re.compile(
+        rf"(?<![\w])(?P<d>\d{{1,2}})(?:st|nd|rd|th)?[-\s.]*(?P<m>{_MONTH})\.?[-\s,]*(?P<y>\d{{4}}|\d{{2}})(?!\d)",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        rf"(?<![\w])(?P<m>{_MONTH})\.?[-\s]*(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?[-\s]*(?P<y>\d{{4}})(?!\d)",
+        re.IGNORECASE,
+    ),
+)
+_EPOCH = date(1899, 12, 30)
+
+
+def written_dates(text: str) -> Iterator[Written]:
+    """Every date written in ``text`` as Excel's date serial (days since 1899-12-30):
+    ``2027-03-15``, ``3/15/2027`` and ``15/3/2027`` (both orders are read when both are
+    dates), ``15.03.2027``, ``15 March 2027``, ``March 15, 2027``, ``15-Mar-27``.
+
+    >>> [w.value for w in written_dates("reply by 15 March 2027")]
+    [46461.0]
+    """
+    for pattern in _DATES:
+        for m in pattern.finditer(text):
+            groups = m.groupdict()
+            year = int(groups["y"])
+            if year < 100:
+                year += 2000 if year < 30 else 1900
+            if groups.get("m"):
+                key = groups["m"].lower()
+                readings = [(_MONTHS[key], int(groups["d"]))]
+            elif len(m.group(1)) == 4:  # year first: y-m-d
+                readings = [(int(groups["a"]), int(groups["b"]))]
+            else:
+                a, b = int(groups["a"]), int(groups["b"])
+                readings = [(a, b), (b, a)]
+            for month, day in readings:
+                try:
+                    serial = (date(year, month, day) - _EPOCH).days
+                except ValueError:
+                    continue
+                yield Written(float(serial), 0.0, 5, True, m.group(0).strip())
 
 
 def significant_digits(value: float) -> int:
@@ -150,7 +241,7 @@ class Secrets:
         if not self._keys:
             return []
         hits = []
-        for w in written_numbers(text):
+        for w in (*written_numbers(text), *written_dates(text)):
             needed = 2 if (w.decorated or human) else 3
             if w.digits < needed:
                 continue

@@ -844,7 +844,10 @@ class Compiler:
             _s, x1, y1, x2, y2 = box
             nums = []
             for p in picks:
-                n = excel.to_number(p(r, c))
+                got = p(r, c)
+                if isinstance(got, np.ndarray) and got.size != 1:
+                    raise EvalError("INDEX given an array of positions in a plain formula")
+                n = excel.to_number(got)
                 if isinstance(n, XlError):
                     return n
                 nums.append(int(n))

@@ -79,6 +79,20 @@ REFERENCE_ARGS: frozenset[str] = frozenset(
         "QUARTILE",
         "QUARTILE.INC",
         "QUARTILE.EXC",
+        "VAR",
+        "VAR.S",
+        "VARP",
+        "VAR.P",
+        "STDEV",
+        "STDEV.S",
+        "STDEVP",
+        "STDEV.P",
+        "GEOMEAN",
+        "HARMEAN",
+        "AVEDEV",
+        "DEVSQ",
+        "SKEW",
+        "KURT",
     }
 )
 """Functions whose single-cell reference arguments arrive as 1x1 arrays."""
@@ -2436,3 +2450,92 @@ def xl_error_type(error_val: Any) -> Any:
     if isinstance(error_val, XlError):
         return _ERROR_TYPES.get(str(error_val), NA_ERROR)
     return NA_ERROR
+
+
+# ---------------------------------------------------------------------------------------
+# Dispersion: numbers as SUM takes them (text and logicals in references ignored)
+
+
+def _moments(name: str, args: tuple[Any, ...]) -> Any:
+    nums = _numbers(args)
+    if isinstance(nums, XlError):
+        return nums
+    n = len(nums)
+    if name in ("GEOMEAN", "HARMEAN", "AVEDEV", "DEVSQ") and n == 0:
+        return NUM_ERROR
+    if name == "GEOMEAN":
+        if any(x <= 0 for x in nums):
+            return NUM_ERROR
+        return _finite(math.exp(math.fsum(math.log(x) for x in nums) / n))
+    if name == "HARMEAN":
+        if any(x <= 0 for x in nums):
+            return NUM_ERROR
+        return _finite(n / math.fsum(1 / x for x in nums))
+    sample = name in ("VAR", "VAR.S", "STDEV", "STDEV.S", "KURT", "SKEW")
+    least = {"KURT": 4, "SKEW": 3}.get(name, 2 if sample else 1)
+    if n < least and name not in ("AVEDEV", "DEVSQ"):
+        return DIV_ERROR
+    m = math.fsum(nums) / n
+    if name == "AVEDEV":
+        return _finite(math.fsum(abs(x - m) for x in nums) / n)
+    ss = math.fsum((x - m) ** 2 for x in nums)
+    if name == "DEVSQ":
+        return _finite(ss)
+    var = ss / (n - 1 if sample else n)
+    if name in ("VAR", "VAR.S", "VARP", "VAR.P"):
+        return _finite(var)
+    if name in ("STDEV", "STDEV.S", "STDEVP", "STDEV.P"):
+        return _finite(math.sqrt(var))
+    s = math.sqrt(var)
+    if s == 0:
+        return DIV_ERROR
+    if name == "SKEW":
+        return _finite(n / ((n - 1) * (n - 2)) * math.fsum(((x - m) / s) ** 3 for x in nums))
+    k = math.fsum(((x - m) / s) ** 4 for x in nums)
+    return _finite(
+        n * (n + 1) / ((n - 1) * (n - 2) * (n - 3)) * k - 3 * (n - 1) ** 2 / ((n - 2) * (n - 3))
+    )
+
+
+_MOMENT_DOCS = {
+    "VAR": "VAR/VAR.S(number1, ...): sample variance, sum((x-mean)^2)/(n-1); fewer than 2 "
+    "numbers is #DIV/0!.",
+    "VARP": "VARP/VAR.P(number1, ...): population variance, sum((x-mean)^2)/n.",
+    "STDEV": "STDEV/STDEV.S(number1, ...): the square root of the sample variance.",
+    "STDEVP": "STDEVP/STDEV.P(number1, ...): the square root of the population variance.",
+    "GEOMEAN": "GEOMEAN(number1, ...): the n-th root of the product; a number <= 0 is #NUM!.",
+    "HARMEAN": "HARMEAN(number1, ...): n / sum(1/x); a number <= 0 is #NUM!.",
+    "AVEDEV": "AVEDEV(number1, ...): the mean absolute deviation from the mean.",
+    "DEVSQ": "DEVSQ(number1, ...): the sum of squared deviations from the mean.",
+    "SKEW": "SKEW(number1, ...): n/((n-1)(n-2)) * sum(((x-mean)/s)^3); fewer than 3 numbers "
+    "or s = 0 is #DIV/0!.",
+    "KURT": "KURT(number1, ...): n(n+1)/((n-1)(n-2)(n-3)) * sum(((x-mean)/s)^4) - "
+    "3(n-1)^2/((n-2)(n-3)); fewer than 4 numbers or s = 0 is #DIV/0!.",
+}
+
+
+def _moment_fn(name: str, doc: str) -> Fn:
+    def fn(*args: Any) -> Any:
+        return _moments(name, args)
+
+    fn.__name__ = "xl_" + name.lower().replace(".", "_")
+    fn.__doc__ = (
+        doc + " Arguments as SUM takes them: text (numbers stored as text too), logicals "
+        "and blanks in a reference are ignored (Microsoft's function reference)."
+    )
+    return fn
+
+
+for _name, _aliases in {
+    "VAR": ("VAR", "VAR.S"),
+    "VARP": ("VARP", "VAR.P"),
+    "STDEV": ("STDEV", "STDEV.S"),
+    "STDEVP": ("STDEVP", "STDEV.P"),
+    "GEOMEAN": ("GEOMEAN",),
+    "HARMEAN": ("HARMEAN",),
+    "AVEDEV": ("AVEDEV",),
+    "DEVSQ": ("DEVSQ",),
+    "SKEW": ("SKEW",),
+    "KURT": ("KURT",),
+}.items():
+    _register(*_aliases)(_moment_fn(_name, _MOMENT_DOCS[_name]))

@@ -67,17 +67,12 @@ def profile(recalc: Recalc = "never") -> Iterator[str]:
         yield Path(tmp).as_uri()
 
 
-def convert(
-    src: Path,
-    target_format: str,
-    outdir: Path,
-    *,
-    recalc: Recalc = "never",
-    timeout: float = 180,
-) -> Path:
-    """Convert ``src`` with ``soffice --headless --convert-to``; the written file."""
+def _soffice_convert(
+    srcs: list[Path], target_format: str, outdir: Path, recalc: Recalc, timeout: float, what: str
+) -> subprocess.CompletedProcess[str]:
+    """One ``soffice --headless --convert-to`` run over ``srcs`` with a fresh profile;
+    ``what`` names the input in the one-line error when LibreOffice does not finish."""
     exe = soffice()
-    ext = target_format.split(":", 1)[0]
     with profile(recalc) as user:
         cmd = [
             exe,
@@ -88,12 +83,25 @@ def convert(
             target_format,
             "--outdir",
             str(outdir),
-            str(src),
+            *map(str, srcs),
         ]
         try:
-            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+            return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
         except subprocess.TimeoutExpired:
-            raise WorkbookError(f"{src}: LibreOffice did not finish in {timeout:g} s") from None
+            raise WorkbookError(f"{what}: LibreOffice did not finish in {timeout:g} s") from None
+
+
+def convert(
+    src: Path,
+    target_format: str,
+    outdir: Path,
+    *,
+    recalc: Recalc = "never",
+    timeout: float = 180,
+) -> Path:
+    """Convert ``src`` with ``soffice --headless --convert-to``; the written file."""
+    ext = target_format.split(":", 1)[0]
+    proc = _soffice_convert([src], target_format, outdir, recalc, timeout, str(src))
     out = outdir / f"{src.stem}.{ext}"
     if proc.returncode != 0 or not out.exists() or out.stat().st_size == 0:
         detail = (proc.stderr or proc.stdout).strip().splitlines()
@@ -118,25 +126,7 @@ def convert_many(
         raise WorkbookError("convert_many: two files share a name")
     if not srcs:
         return {}
-    exe = soffice()
     ext = target_format.split(":", 1)[0]
-    with profile(recalc) as user:
-        cmd = [
-            exe,
-            f"-env:UserInstallation={user}",
-            "--headless",
-            "--norestore",
-            "--convert-to",
-            target_format,
-            "--outdir",
-            str(outdir),
-            *map(str, srcs),
-        ]
-        try:
-            subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
-        except subprocess.TimeoutExpired:
-            raise WorkbookError(
-                f"{len(srcs)} files: LibreOffice did not finish in {timeout:g} s"
-            ) from None
+    _soffice_convert(srcs, target_format, outdir, recalc, timeout, f"{len(srcs)} files")
     written = {src: outdir / f"{src.stem}.{ext}" for src in srcs}
     return {src: out for src, out in written.items() if out.exists() and out.stat().st_size}

@@ -39,6 +39,7 @@ yourself); our functions are still frozen into values.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -979,10 +980,15 @@ def share_workbook(
         raise type(exc)(f"{src}: {exc}") from None
     store_values(refresh)
     pkg.path = out
-    book = read_book(pkg)  # the parts now hold the recalculated values
-    graph = refresh.graph  # cells by position: still true of the book as re-read
     report = ShareReport(path=out, refresh_failures=list(refresh.failures))
     report.errors = error_cells(refresh.book, refresh.results)
+    # The recalculation's book, values and compiled formulas (which close over them) go
+    # before the parts are read again: one book in memory at a time, not two. The
+    # graph is built again over the book as re-read (formulas only, nothing evaluated).
+    del refresh
+    gc.collect()
+    book = read_book(pkg)  # the parts now hold the recalculated values
+    graph = dependency_graph(book)
     formulas = _formula_cells(book)
     masters = _masters(book)
     if keep_private:
@@ -997,7 +1003,7 @@ def share_workbook(
             "results of xlcomp functions are stored as values."
         )
         if note:
-            where = _add_note(pkg, read_book(pkg), text)
+            where = _add_note(pkg, book, text)
             report.note = f"{where}: {text}" if where else text
         write_package(pkg, out)
         return report
@@ -1029,14 +1035,19 @@ def _public_copies(
     """Emptied formula cells whose value is a copy of a kept cell they read (directly or
     through other formulas): ``Compare!B16`` showing the public offer's equity. Their
     value is public already; it is not looked for in the copy."""
+    wanted = {
+        v
+        for key, v in found.values.items()
+        if key in formulas and isinstance(v, int | float | str) and not isinstance(v, bool)
+    }
     kept_by_value: dict[Any, list[CellKey]] = {}
     for sheet in book.sheets:
         for (r, c), cell in sheet.cells.items():
-            key = (sheet.index, r, c)
             v = cell.value
-            if key in empty or isinstance(v, bool) or v is EMPTY or v is None:
+            if isinstance(v, bool) or not isinstance(v, int | float | str) or v not in wanted:
                 continue
-            if isinstance(v, int | float | str):
+            key = (sheet.index, r, c)
+            if key not in empty:
                 kept_by_value.setdefault(v, []).append(key)
     copies: set[CellKey] = set()
     for key, v in found.values.items():
@@ -1247,7 +1258,7 @@ def _share(
     if dropped_text:
         text += f" Parts left out (xlcomp shares only parts it reads): {dropped_text}."
     if note:
-        where = _add_note(pkg, read_book(pkg), text)
+        where = _add_note(pkg, book, text)
         report.note = f"{where}: {text}" if where else text
 
     leaks = _final_scan(pkg, parts.kept, secrets, approved, note=text if note else None)
@@ -1512,7 +1523,7 @@ def _note_in_reserved_cell(pkg: Package, book: Book, note: str) -> str | None:
     sheet_name, _, ref = name.text.rpartition("!")
     sheet_name = sheet_name.strip("'").replace("''", "'")
     ref = ref.replace("$", "")
-    sheet = next((s for s in book.sheets if s.name == sheet_name), None)
+    sheet = next((s for s in book.sheets if s.name == sheet_name and s.part in pkg.parts), None)
     if sheet is None or not re.fullmatch(r"[A-Z]{1,3}[0-9]+", ref):
         return None
     p = sheet.prefix
@@ -1550,12 +1561,16 @@ def _note_in_reserved_cell(pkg: Package, book: Book, note: str) -> str | None:
 
 
 def _add_note(pkg: Package, book: Book, note: str) -> str | None:
+    """Write ``note`` into the cell ``share_note`` names, or below the Guide sheet's (the
+    first sheet's) last row; where it went. ``book`` is the one read before the cells
+    were rewritten: its sheets' names, parts and rows still hold (spans do not)."""
     reserved = _note_in_reserved_cell(pkg, book, note)
     if reserved is not None:
         return reserved
-    sheet = next((s for s in book.sheets if s.name.casefold() == NOTE_SHEET.casefold()), None)
+    sheets = [s for s in book.sheets if s.part in pkg.parts]
+    sheet = next((s for s in sheets if s.name.casefold() == NOTE_SHEET.casefold()), None)
     if sheet is None:
-        sheet = book.sheets[0] if book.sheets else None
+        sheet = sheets[0] if sheets else None
     if sheet is None:
         return None
     xml = pkg.parts[sheet.part]

@@ -60,8 +60,16 @@ from xlcomp.ooxml.allowlist import (
     remove_dangling,
     scrub_tree,
 )
+from xlcomp.ooxml.limits import SHARE_BUDGET, ShareCost, format_size
 from xlcomp.ooxml.numfmt import BUILTIN_FORMATS, displayed
-from xlcomp.ooxml.opc import decode_part, rels_part_of, xml_encoding
+from xlcomp.ooxml.opc import (
+    content_type_of,
+    content_types,
+    decode_part,
+    is_xml_part,
+    rels_part_of,
+    xml_encoding,
+)
 from xlcomp.ooxml.scan import Hit, Secrets, iter_places, parse_any, significant_digits
 from xlcomp.refresh import (
     DependencyGraph,
@@ -74,7 +82,7 @@ from xlcomp.refresh import (
 )
 from xlcomp.refresh import parser as fx
 from xlcomp.refresh.book import Book, Sheet, parse_xml, read_book, split_range, split_ref
-from xlcomp.refresh.parser import cell_name
+from xlcomp.refresh.parser import cell_name, col_index
 from xlcomp.refresh.patch import apply_edits
 from xlcomp.refresh.values import EMPTY, XlError
 
@@ -707,11 +715,11 @@ def _quoting_cells(
                 hits = secrets.number_hits(_strip_strings(text), human=False)
                 hits += [h for h in secrets.word_hits(text) if h.written.strip()]
             whole = (
-                isinstance(cell.value, str)
+                _is_text(cell.value)
                 and _may_coincide(cell.value)
                 and words.is_word(cell.value) is not None
             )
-            if not hits and isinstance(cell.value, str) and (not whole or cell.formula):
+            if not hits and _is_text(cell.value) and (not whole or cell.formula):
                 hits = words.hits(cell.value, human=True)
             if hits:
                 found[key] = hits[0]
@@ -782,6 +790,11 @@ def _data_table_box(
     return box, inputs
 
 
+def _is_text(v: Any) -> bool:
+    """Whether a cell value is text (the engine's blank, ``EMPTY``, is a ``str`` too)."""
+    return isinstance(v, str) and v is not EMPTY
+
+
 _LETTER = re.compile(r"[^\W\d_]")
 
 
@@ -806,7 +819,7 @@ def _coincidences(book: Book, secrets: Secrets, empty: set[CellKey]) -> list[tup
                 continue
             if isinstance(v, int | float):
                 source = secrets.number_source(float(v))
-            elif isinstance(v, str) and v.strip() and _may_coincide(v):
+            elif _is_text(v) and v.strip() and _may_coincide(v):
                 source = secrets.is_word(v)
             if source is not None:
                 out.append((key, source))
@@ -960,6 +973,7 @@ def share_workbook(
     strict: bool = False,
     now: dt.datetime | None = None,
     note: bool = True,
+    budget: int = SHARE_BUDGET,
 ) -> ShareReport:
     """Write to ``out`` a copy of ``src`` that is safe to send (see the module's doc).
 
@@ -968,16 +982,23 @@ def share_workbook(
     workbook). A macro workbook (``.xlsm``) is written as ``.xlsx``: ``report.path`` says
     where. Raises :class:`ShareRefusedError` (a :class:`WorkbookError`) with one line
     naming the part or cell when the copy cannot be made safe; nothing is written then.
+    A workbook whose estimated memory (:class:`xlcomp.ooxml.limits.ShareCost`) is over
+    ``budget`` bytes is refused the same way, before it is inflated or read.
     """
     src, out = Path(src), Path(out)
     when = (now or dt.datetime.now(dt.UTC)).strftime("%Y-%m-%d %H:%M UTC")
+    cost = _size_cost(src, budget)  # from the zip directory: nothing inflated yet
     pkg = open_workbook(src)
+    _count_cells(pkg, src, cost, budget)  # the sheets inflated, not yet read
     try:
-        refresh = recalculate(pkg)
+        first = read_book(pkg)
+        _count_reads(first, src, cost, budget)
+        refresh = recalculate(first)
     except WorkbookError as exc:
         if str(src) in str(exc):
             raise
         raise type(exc)(f"{src}: {exc}") from None
+    del first
     store_values(refresh)
     pkg.path = out
     report = ShareReport(path=out, refresh_failures=list(refresh.failures))
@@ -1013,6 +1034,168 @@ def share_workbook(
         raise ShareRefusedError(f"{src}: refusing to write {out}: {exc}") from None
 
 
+_CELL_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]")
+_FORMULA_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s/>]")
+_WORKSHEET_TYPE = "spreadsheetml.worksheet+xml"
+
+
+def _over_budget(src: Path, cost: ShareCost, budget: int) -> None:
+    """Refuse, in one line naming the file, the measure and the limit, a workbook whose
+    estimated memory is over ``budget``."""
+    need = cost.estimate()
+    if need > budget:
+        raise ShareRefusedError(
+            f"{src}: too large to share: {cost.largest()} need about {format_size(need)} of "
+            f"memory, over the {format_size(budget)} xlcomp share allows (move the large "
+            "data sheets to another workbook and share the rest)"
+        )
+
+
+def _size_cost(src: Path, budget: int) -> ShareCost:
+    """The byte terms of the estimate, from the zip directory (nothing is inflated but
+    ``[Content_Types].xml``, once every part is known to fit at the cheapest rate)."""
+    pkg = Package.open(src)
+    cost = ShareCost(file_size=len(pkg.original_bytes or b""))
+    sizes = {name: info.file_size for name, info in pkg.infos.items()}
+    xml = {name for name in sizes if is_xml_part(name, "")}
+    # First as if every XML part were a worksheet (the cheapest XML), then by content type.
+    cost.sheet_bytes = sum(sizes[n] for n in xml)
+    cost.other_bytes = sum(v for n, v in sizes.items() if n not in xml)
+    _over_budget(src, cost, budget)
+    types = content_types(pkg)
+    sheets = {n for n in xml if _WORKSHEET_TYPE in content_type_of(n, types)}
+    cost.sheet_bytes = sum(sizes[n] for n in sheets)
+    cost.xml_bytes = sum(sizes[n] for n in xml - sheets)
+    _over_budget(src, cost, budget)
+    return cost
+
+
+def _count_cells(pkg: Package, src: Path, cost: ShareCost, budget: int) -> None:
+    """Add the cells and formulas of the worksheet parts (tags counted in the bytes,
+    before any is read into cells) to ``cost``; refuse when over ``budget``."""
+    types = content_types(pkg)
+    for name in list(pkg.parts):
+        if _WORKSHEET_TYPE in content_type_of(name, types):
+            data = pkg.parts[name]
+            cost.cells += sum(1 for _ in _CELL_TAG.finditer(data))
+            cost.formulas += sum(1 for _ in _FORMULA_TAG.finditer(data))
+    _over_budget(src, cost, budget)
+
+
+_RANGE_REF = re.compile(
+    r"""(?<![\w.$!'])(?:(?P<sheet>'(?:[^']|'')+'|[A-Za-z_][\w.]*)!)?(?:"""
+    r"(?P<ca>\$?)(?P<c1>[A-Za-z]{1,3})(?P<ra>\$?)(?P<r1>\d+):"
+    r"(?P<cb>\$?)(?P<c2>[A-Za-z]{1,3})(?P<rb>\$?)(?P<r2>\d+)"
+    r"|(?P<wca>\$?)(?P<wc1>[A-Za-z]{1,3}):(?P<wcb>\$?)(?P<wc2>[A-Za-z]{1,3})"
+    r"|(?P<wra>\$?)(?P<wr1>\d+):(?P<wrb>\$?)(?P<wr2>\d+)"
+    r")(?![\w(])"
+)
+_Box = tuple[int, int, int, int, int]
+_Area = tuple[int | None, tuple[int, bool], tuple[int, bool], tuple[int, bool], tuple[int, bool]]
+
+
+def _range_areas(text: str, sheets: dict[str, int]) -> list[_Area]:
+    """The ranges a formula's text names (``A1:B9``, ``$C:$C``, ``'Data'!3:3``), each as
+    (sheet index or None for the formula's own, (row, absolute), (col, absolute), ...)
+    for its two corners. Strings are left out; names and tables are counted apart."""
+    out: list[_Area] = []
+    for m in _RANGE_REF.finditer(_STRING_LIT.sub('""', text)):
+        sheet_text = m.group("sheet")
+        sheet = None
+        if sheet_text:
+            sheet = sheets.get(sheet_text.strip("'").replace("''", "'").upper(), -1)
+        if m.group("c1"):
+            corners = (
+                (int(m.group("r1")), bool(m.group("ra"))),
+                (col_index(m.group("c1").upper()), bool(m.group("ca"))),
+                (int(m.group("r2")), bool(m.group("rb"))),
+                (col_index(m.group("c2").upper()), bool(m.group("cb"))),
+            )
+        elif m.group("wc1"):
+            corners = (
+                (1, True),
+                (col_index(m.group("wc1").upper()), bool(m.group("wca"))),
+                (MAX_ROWS, True),
+                (col_index(m.group("wc2").upper()), bool(m.group("wcb"))),
+            )
+        else:
+            corners = (
+                (int(m.group("wr1")), bool(m.group("wra"))),
+                (1, True),
+                (int(m.group("wr2")), bool(m.group("wrb"))),
+                (MAX_COLS, True),
+            )
+        out.append((sheet, *corners))
+    return out
+
+
+MAX_ROWS, MAX_COLS = 1_048_576, 16_384
+
+
+def _count_reads(book: Book, src: Path, cost: ShareCost, budget: int) -> None:
+    """Add to ``cost`` the cells of the distinct ranges the formulas read, each clipped
+    to its sheet's used range as the engine clips it, and refuse, before any formula is
+    compiled, when over ``budget``. Ranges are read from the formula text (a shared
+    formula's children shift the master's relative corners, as Excel does), from defined
+    names and from tables; a running total ``SUM($B$2:B2)`` filled down counts every
+    row's range. Ranges made at run time (``OFFSET``, ``INDIRECT``) are not seen."""
+    sheets = {name.upper(): i for i, name in enumerate(book.sheet_names)}
+    used = {sh.index: (sh.max_row, sh.max_col) for sh in book.sheets}
+    seen: set[_Box] = set()
+
+    def add(box: _Box) -> None:
+        if box in seen:
+            return
+        seen.add(box)
+        s, r1, c1, r2, c2 = box
+        max_row, max_col = used.get(s, (0, 0))
+        r1, r2, c1, c2 = min(r1, r2), max(r1, r2), min(c1, c2), max(c1, c2)
+        rows = min(r2, max(max_row, r1)) - r1 + 1
+        cols = min(c2, max(max_col, c1)) - c1 + 1
+        cost.cells_read += max(rows, 0) * max(cols, 0)
+
+    def place(area: _Area, own: int, dr: int, dc: int) -> _Box:
+        sheet, (r1, ra), (c1, ca), (r2, rb), (c2, cb) = area
+        return (
+            own if sheet is None else sheet,
+            r1 if ra else r1 + dr,
+            c1 if ca else c1 + dc,
+            r2 if rb else r2 + dr,
+            c2 if cb else c2 + dc,
+        )
+
+    parsed: dict[str, list[_Area]] = {}
+    masters: dict[tuple[int, int], tuple[int, int, list[_Area]]] = {}
+    for sheet in book.sheets:
+        for cell in sheet.cells.values():
+            if cell.formula and cell.si is not None and cell.ftype == "shared":
+                areas = parsed.get(cell.formula)
+                if areas is None:
+                    areas = parsed[cell.formula] = _range_areas(cell.formula, sheets)
+                masters[(sheet.index, cell.si)] = (cell.row, cell.col, areas)
+    for sheet in book.sheets:
+        for cell in sheet.cells.values():
+            if cell.formula:
+                areas = parsed.get(cell.formula)
+                if areas is None:
+                    areas = parsed[cell.formula] = _range_areas(cell.formula, sheets)
+                for area in areas:
+                    add(place(area, sheet.index, 0, 0))
+            elif cell.si is not None and (sheet.index, cell.si) in masters:
+                row, col, areas = masters[(sheet.index, cell.si)]
+                for area in areas:
+                    add(place(area, sheet.index, cell.row - row, cell.col - col))
+        if cost.estimate() > budget:
+            break
+    for dn in book.names:
+        own = dn.local_sheet if dn.local_sheet is not None else -1
+        for area in _range_areas(dn.text, sheets):
+            add(place(area, own, 0, 0))
+    for table in book.tables:
+        add((table.sheet, table.r1, table.c1, table.r2, table.c2))
+    _over_budget(src, cost, budget)
+
+
 def _masters(book: Book) -> dict[tuple[int, int], str]:
     masters: dict[tuple[int, int], str] = {}
     for sh in book.sheets:
@@ -1038,7 +1221,10 @@ def _public_copies(
     wanted = {
         v
         for key, v in found.values.items()
-        if key in formulas and isinstance(v, int | float | str) and not isinstance(v, bool)
+        if key in formulas
+        and isinstance(v, int | float | str)
+        and not isinstance(v, bool)
+        and v is not EMPTY
     }
     kept_by_value: dict[Any, list[CellKey]] = {}
     for sheet in book.sheets:
@@ -1093,8 +1279,8 @@ def _secret_values(
     (numbers of three digits or more, and texts that are sentences), private constants."""
     values: dict[str, Any] = dict(constants)
     for key, v in {**found.values, **extra}.items():
-        if key in copies:
-            continue
+        if key in copies or v is EMPTY or v is None:
+            continue  # a blank private cell holds nothing to look for
         if (key in found.private and key not in formulas) or key in extra:
             values[_label(book, key)] = v
         elif isinstance(v, int | float) and not isinstance(v, bool):

@@ -63,3 +63,104 @@ def format_size(n: int) -> str:
             value = n / size
             return f"{value:.0f} {unit}" if value == int(value) else f"{value:.1f} {unit}"
     return f"{n} bytes"
+
+
+# --- the memory budget of ``xlcomp share`` ------------------------------------------------
+#
+# ``share`` holds a whole workbook in memory (its parts, the book of cells, the compiled
+# formulas, the values of every range a formula reads), so the limits above, which admit
+# 512 MiB of XML, are not enough to bound it. It estimates what a workbook will need
+# before it inflates or reads it, from costs measured on the worst input of each kind
+# (``python -m xlcomp share`` under ``/usr/bin/time``, peak resident memory, Python 3.12):
+#
+# ==================================================  =======================================
+# input (100,000 of each unless said)                 measured peak -> cost used
+# ==================================================  =======================================
+# the interpreter, lxml, numpy, formulas               40-45 MB -> ``SHARE_BASE`` 48 MiB
+# empty cells ``<c/>``                                 99 MB -> 590 bytes a cell: 600
+# numbers ``<c r="A1"><v>8.25</v></c>`` (33 bytes)     114 MB -> 600 a cell + 5 a sheet byte
+# formulas, each a different shape (``$A$17``)         467 MB -> 3,800 bytes a formula
+# 8,000 formulas ``SUM($A$k:$B$9)``, 1.2e7 cells read  359 MB -> 27 bytes a cell read: 32
+# shared strings, 1,000,000 (20 MiB of XML)            518 MB -> 25 bytes an XML byte
+# ==================================================  =======================================
+#
+# The template with 360,000 numbers added measures 313 MB and is estimated at 333 MB.
+
+SHARE_BUDGET = 320 * MiB
+"""Largest estimated memory ``xlcomp share`` accepts a workbook for: the worst admitted
+input stays under 400 MB (the estimate's costs are each at or above the measured one)."""
+
+SHARE_BASE = 48 * MiB
+"""Memory of the program itself before a workbook is read."""
+
+SHARE_CELL_COST = 600
+"""Bytes a cell costs (its value, position and span, in the book and in the recalculation)."""
+
+SHARE_FORMULA_COST = 3_800
+"""Bytes a formula cell costs besides (its syntax tree and compiled function)."""
+
+SHARE_READ_COST = 32
+"""Bytes each cell of a distinct range a formula reads costs (the values the engine holds)."""
+
+SHARE_SHEET_BYTE_COST = 5
+"""Bytes each byte of a worksheet part costs (the part, its rewritten copy, the scan)."""
+
+SHARE_XML_BYTE_COST = 25
+"""Bytes each byte of another XML part costs (it is parsed into a tree, then scanned)."""
+
+SHARE_OTHER_BYTE_COST = 2
+"""Bytes each byte of a part that is not XML (a picture) costs: read, cleaned, written."""
+
+
+@dataclass
+class ShareCost:
+    """What a workbook holds that costs ``xlcomp share`` memory, and the estimate.
+
+    Sizes are uncompressed bytes from the zip directory; ``cells``, ``formulas`` and
+    ``cells_read`` are counted as the sheets are read (0 until then).
+    """
+
+    file_size: int = 0
+    sheet_bytes: int = 0
+    xml_bytes: int = 0
+    other_bytes: int = 0
+    cells: int = 0
+    formulas: int = 0
+    cells_read: int = 0
+
+    def estimate(self) -> int:
+        """Estimated peak memory in bytes (``SHARE_BASE`` plus each measured cost)."""
+        return (
+            SHARE_BASE
+            + self.file_size
+            + SHARE_SHEET_BYTE_COST * self.sheet_bytes
+            + SHARE_XML_BYTE_COST * self.xml_bytes
+            + SHARE_OTHER_BYTE_COST * self.other_bytes
+            + SHARE_CELL_COST * self.cells
+            + SHARE_FORMULA_COST * self.formulas
+            + SHARE_READ_COST * self.cells_read
+        )
+
+    def largest(self) -> str:
+        """The term of the estimate that weighs most, as people read it: ``412,345 cells``."""
+        terms = [
+            (SHARE_CELL_COST * self.cells, f"{self.cells:,} cells"),
+            (SHARE_FORMULA_COST * self.formulas, f"{self.formulas:,} formulas"),
+            (
+                SHARE_READ_COST * self.cells_read,
+                f"{self.cells_read:,} cells read by formulas",
+            ),
+            (
+                SHARE_SHEET_BYTE_COST * self.sheet_bytes,
+                f"{format_size(self.sheet_bytes)} of worksheet XML",
+            ),
+            (
+                SHARE_XML_BYTE_COST * self.xml_bytes,
+                f"{format_size(self.xml_bytes)} of other XML parts",
+            ),
+            (
+                SHARE_OTHER_BYTE_COST * self.other_bytes + self.file_size,
+                f"{format_size(self.other_bytes)} of pictures and other parts",
+            ),
+        ]
+        return max(terms)[1]

@@ -38,6 +38,7 @@ yourself); our functions are still frozen into values.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import gc
 import re
@@ -431,6 +432,24 @@ class Analysis:
     values: dict[CellKey, Any]
     precedents: dict[CellKey, list[tuple[int, int, int, int, int]]] = field(default_factory=dict)
     """The rectangles (sheet, r1, c1, r2, c2) each formula cell reads."""
+    _by_column: dict[int, dict[int, list[int]]] | None = None
+
+    def formulas_in(self, box: tuple[int, int, int, int, int]) -> Iterable[CellKey]:
+        """The formula cells (keys of ``precedents``) inside a rectangle; an index by
+        sheet and column (rows sorted) is built the first time."""
+        if self._by_column is None:
+            index: dict[int, dict[int, list[int]]] = {}
+            for s, r, c in self.precedents:
+                index.setdefault(s, {}).setdefault(c, []).append(r)
+            for columns in index.values():
+                for rows in columns.values():
+                    rows.sort()
+            self._by_column = index
+        s, r1, c1, r2, c2 = box
+        for c, rows in self._by_column.get(s, {}).items():
+            if c1 <= c <= c2:
+                for i in range(bisect.bisect_left(rows, r1), bisect.bisect_right(rows, r2)):
+                    yield (s, rows[i], c)
 
 
 def analyse(
@@ -1250,7 +1269,8 @@ def _public_copies(
 
 def _reads_one_of(found: Analysis, key: CellKey, candidates: list[CellKey]) -> bool:
     """Whether formula cell ``key`` reads one of ``candidates``, directly or through
-    other formulas (bounded: 10,000 rectangles)."""
+    other formulas (bounded: 10,000 rectangles; the formulas inside each are found by
+    an index, not by a walk over every formula)."""
     seen: set[tuple[int, int, int, int, int]] = set()
     todo = list(found.precedents.get(key, ()))
     while todo and len(seen) < 10_000:
@@ -1261,9 +1281,8 @@ def _reads_one_of(found: Analysis, key: CellKey, candidates: list[CellKey]) -> b
         s, r1, c1, r2, c2 = box
         if any(k[0] == s and r1 <= k[1] <= r2 and c1 <= k[2] <= c2 for k in candidates):
             return True
-        for other, boxes in found.precedents.items():
-            if other[0] == s and r1 <= other[1] <= r2 and c1 <= other[2] <= c2:
-                todo.extend(boxes)
+        for other in found.formulas_in(box):
+            todo.extend(found.precedents[other])
     return False
 
 
@@ -1378,14 +1397,7 @@ def _share(
         # values (what Excel showed), not a formula pointing at a dropped part.
         freeze |= _external_formula_cells(book, masters) - empty
 
-    for source, keys in by_source.items():
-        v = removed[source]
-        shown = ", ".join(_label(book, k) for k in keys[:4])
-        more = f" (+{len(keys) - 4} more)" if len(keys) > 4 else ""
-        message = (
-            f"{source} was removed but its value {_show(v)} is also in {shown}{more}, kept: "
-            "no formula path to a private cell (mark it private if it should go)"
-        )
+    for message in _coincidence_warnings(book, by_source, removed, set(found.values)):
         if strict:
             raise ShareRefusedError(f"{refuse}: {message}")
         report.warnings.append(message)
@@ -1455,6 +1467,47 @@ def _share(
         )
     write_package(pkg, out)
     return report
+
+
+GROUP_AT = 4
+"""More coincidences than this on one sheet are told in one line, not one a cell."""
+
+
+def _coincidence_warnings(
+    book: Book, by_source: dict[str, list[CellKey]], removed: dict[str, Any], cells: set[CellKey]
+) -> list[str]:
+    """One warning per removed value that a kept cell equals, naming both cells; when
+    more than ``GROUP_AT`` removed cells of one sheet have one (a whole private column
+    of ordinary numbers), one line for that sheet with the counts and the first cells."""
+    keys = {_label(book, k): k for k in cells}
+    by_sheet: dict[int, list[str]] = {}
+    for source in by_source:
+        if source in keys:
+            by_sheet.setdefault(keys[source][0], []).append(source)
+    grouped = {src for srcs in by_sheet.values() if len(srcs) > GROUP_AT for src in srcs}
+    out = []
+    for source, kept in by_source.items():
+        if source in grouped:
+            continue
+        shown = ", ".join(_label(book, k) for k in kept[:4])
+        more = f" (+{len(kept) - 4} more)" if len(kept) > 4 else ""
+        out.append(
+            f"{source} was removed but its value {_show(removed[source])} is also in "
+            f"{shown}{more}, kept: no formula path to a private cell (mark it private if it "
+            "should go)"
+        )
+    for sources in by_sheet.values():
+        if len(sources) <= GROUP_AT:
+            continue
+        kept_all = sorted({k for src in sources for k in by_source[src]})
+        first = ", ".join(sources[:3])
+        shown = ", ".join(_label(book, k) for k in kept_all[:3])
+        out.append(
+            f"{len(sources):,} removed cells ({_ranges({keys[s] for s in sources}, book)}; "
+            f"first {first}) hold values also in {len(kept_all):,} kept cells (first {shown}), "
+            "kept: no formula path to a private cell (mark them private if they should go)"
+        )
+    return out
 
 
 def _show(v: Any) -> str:

@@ -204,3 +204,45 @@ def test_strict_template_is_shared_like_transitional(
             for value in chosen.values():
                 for form in leak_forms(value):
                     assert form not in text, f"{form!r} in {name}"
+
+
+def test_the_template_as_built_shares_without_a_warning(tmp_path: Path) -> None:
+    """The template's example private inputs equal public inputs it declares: the current
+    job's vesting ``25/25/25/25`` (``Offer!B86``) is the offer's (``offer_schedule``,
+    Offer!B12), the competing bonus 0.15 (Compare!C7) is ``offer_bonus_pct`` and the
+    bands' targets (a table), the competing base 200,000 (Compare!C6) a band's max
+    (Bands!D13). Those cells are public by the author's choice: no warning, --strict
+    shares too, and the private cells are still emptied."""
+    import subprocess
+    import sys
+
+    for extra in ([], ["--strict"]):
+        out = tmp_path / f"shared{len(extra)}.xlsx"
+        proc = subprocess.run(
+            [sys.executable, "-m", "xlcomp", "share", str(TEMPLATE), "-o", str(out), *extra],
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert proc.returncode == 0, proc.stderr
+        assert "warning" not in proc.stderr, proc.stderr
+        copy = openpyxl.load_workbook(out)
+        assert copy["Offer"]["B86"].value is None
+        assert copy["Offer"]["B12"].value == "25/25/25/25"
+        assert copy["Compare"]["C7"].value is None and copy["Compare"]["C6"].value is None
+        assert copy["Offer"]["B10"].value == 0.15 and copy["Bands"]["D13"].value == 200000
+
+
+def test_a_private_value_typed_in_an_unnamed_cell_still_warns(tmp_path: Path) -> None:
+    """The same vesting schedule typed in a plain unnamed cell (Guide!H2) is not declared
+    public: it is a coincidence to tell, naming both cells."""
+    src, out = tmp_path / "typed.xlsx", tmp_path / "shared.xlsx"
+    wb = openpyxl.load_workbook(TEMPLATE)
+    wb["Guide"]["H2"] = "25/25/25/25"
+    wb.save(src)
+    report = share_workbook(src, out)
+    assert len(report.warnings) == 1, report.warnings
+    assert report.warnings[0].startswith(
+        "Offer!B86 was removed but its value '25/25/25/25' is also in "
+    )
+    assert "Guide!H2" in report.warnings[0]

@@ -1397,6 +1397,12 @@ def _share(
         # values (what Excel showed), not a formula pointing at a dropped part.
         freeze |= _external_formula_cells(book, masters) - empty
 
+    declared = _declared_public(book) if by_source else set()
+    for source in list(by_source):
+        # The workbook declares these cells public (a named input, a table): their value
+        # is public by its author's choice, and no warning could tell more.
+        if all(k in formulas or k in declared for k in by_source[source]):
+            del by_source[source]
     for message in _coincidence_warnings(book, by_source, removed, set(found.values)):
         if strict:
             raise ShareRefusedError(f"{refuse}: {message}")
@@ -1467,6 +1473,29 @@ def _share(
         )
     write_package(pkg, out)
     return report
+
+
+def _declared_public(book: Book) -> set[CellKey]:
+    """Cells the workbook declares public: those of a defined name without ``private``
+    in its name (``offer_schedule``, ``offer_bonus_pct``) and those of a table (the pay
+    bands). A removed value equal to one of them is a coincidence its author chose."""
+    index = {n.upper(): i for i, n in enumerate(book.sheet_names)}
+    out: set[CellKey] = set()
+    for dn in book.names:
+        if "private" in dn.name.casefold():
+            continue
+        for area in name_areas(dn.text):
+            try:
+                refs = list(_refs(fx.parse(area, 1, 1)))
+            except fx.ParseError:
+                continue
+            for ref in refs:
+                sheet = index.get(ref.sheet.upper()) if ref.sheet else dn.local_sheet
+                if sheet is not None:
+                    out |= _cells_in(book, sheet, _absolute(ref))
+    for table in book.tables:
+        out |= _cells_in(book, table.sheet, (table.r1, table.c1, table.r2, table.c2))
+    return out
 
 
 GROUP_AT = 4

@@ -689,14 +689,14 @@ def criterion(crit: Any) -> Callable[[Any], bool]:
     if isinstance(crit, np.ndarray):
         crit = crit.reshape(-1)[0] if crit.size else EMPTY
     try:
-        return _criterion_cached(type(crit), crit)
+        return _criterion_cached(type(crit).__qualname__, crit)
     except TypeError:  # an unhashable value: parse it afresh
         return _criterion(crit)
 
 
 @lru_cache(maxsize=4096)
-def _criterion_cached(kind: type, crit: Any) -> Callable[[Any], bool]:
-    """``_criterion(crit)``, keyed by type too (``True == 1.0`` in a dict, not in Excel)."""
+def _criterion_cached(kind: str, crit: Any) -> Callable[[Any], bool]:
+    """``_criterion(crit)``, keyed by type name too (``True == 1.0`` in a dict, not in Excel)."""
     del kind
     return _criterion(crit)
 

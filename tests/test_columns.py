@@ -160,13 +160,8 @@ def _snapshot(recalc: Recalculation) -> tuple[dict[Any, tuple[str, str]], list[s
 
 def _cell_by_cell(path: Path, monkeypatch: pytest.MonkeyPatch) -> Recalculation:
     """Every formula its own node, evaluated by its closure."""
-    runs = graph_module._runs
     with monkeypatch.context() as m:
-        m.setattr(
-            graph_module,
-            "_runs",
-            lambda cells, single: runs(cells, {(c.sheet, c.row, c.col) for c in cells}),
-        )
+        m.setattr(graph_module, "RUNS", False)
         return recalculate(open_workbook(path))
 
 

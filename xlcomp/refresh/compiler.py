@@ -355,6 +355,7 @@ class Compiler:
         self.get_range = store.get_range
         self.tables = {t.name.upper(): t for t in book.tables}
         self.shapes: dict[tuple[int, fx.ShapeKey, bool], Compiled] = {}
+        self.templates: dict[tuple[int, str, int, bool], Compiled] = {}
         self.name_cache: dict[tuple[str, int], Compiled] = {}
         self._naming: set[tuple[str, int]] = set()
         self._calls: set[str] = set()
@@ -373,9 +374,16 @@ class Compiler:
         whole; in a plain formula a range where one value is expected is reduced to
         the cell in the formula's row or column (Excel's implicit intersection).
         """
-        key = (sheet, fx.shape_key(text, row, col), array)
+        fast = (sheet, text.replace(str(row), fx.ROW_MARK), col, array)
+        hit = self.templates.get(fast)
+        if hit is not None and fx.ROW_MARK not in text:
+            return hit
+        shape, template = fx.shape_and_template(text, row, col)
+        key = (sheet, shape, array)
         hit = self.shapes.get(key)
         if hit is not None:
+            if template is not None:
+                self.templates[(sheet, template, col, array)] = hit
             return hit
         try:
             node = fx.parse(text, row, col)
@@ -394,6 +402,8 @@ class Compiler:
 
         compiled.make_column = make_column
         self.shapes[key] = compiled
+        if template is not None:
+            self.templates[(sheet, template, col, array)] = compiled
         return compiled
 
     def _sheet_of(self, name: str | None, own: int) -> int | None:

@@ -139,9 +139,10 @@ class _Columns:
                 key = (dr, dc)
                 return lambda r0, n, c: [get(key, EMPTY)] * n
             return lambda r0, n, c: [get((dr, c + dc), EMPTY)] * n
+        column = self.c.store.column
         if node.c1_abs:
-            return lambda r0, n, c: [get((r, dc), EMPTY) for r in range(r0 + dr, r0 + dr + n)]
-        return lambda r0, n, c: [get((r, c + dc), EMPTY) for r in range(r0 + dr, r0 + dr + n)]
+            return lambda r0, n, c: column(s, dc, r0 + dr, n)
+        return lambda r0, n, c: column(s, c + dc, r0 + dr, n)
 
     # -- operators -----------------------------------------------------------------------
 
@@ -375,22 +376,24 @@ class _Columns:
                 consts.append(to_udf(v) if f is not None else None)
             cols = [m(r0, n, c) if m is not None else None for m in moving]
             varying = [col for col in cols if col is not None]
-            ok = [i for i, row in enumerate(zip(*varying, strict=True)) if _plain_row(row)]
+            every = all(map(_plain_column, varying))
+            if every:
+                ok: list[int] = list(range(n))
+            else:
+                ok = [i for i, row in enumerate(zip(*varying, strict=True)) if _plain_row(row)]
             got: list[Any] | None = None
             if len(ok) >= 2:
                 call_args = [
                     consts[k]
                     if col is None
+                    else _cells(col)
+                    if every
                     else [[None if col[i] is EMPTY else col[i]] for i in ok]
                     for k, col in enumerate(cols)
                 ]
-                result = udf(*call_args)
-                if (
-                    isinstance(result, list)
-                    and len(result) == len(ok)
-                    and all(isinstance(row, list) and len(row) == 1 for row in result)
-                ):
-                    got = [from_udf(row[0]) for row in result]
+                got = _results(udf(*call_args), len(ok))
+            if got is not None and every:
+                return got
             out: list[Any] = [None] * n
             if got is not None:
                 for i, v in zip(ok, got, strict=True):
@@ -408,6 +411,44 @@ class _Columns:
 
 def _plain_row(values: tuple[Any, ...]) -> bool:
     return all(v is EMPTY or type(v) in _PLAIN for v in values)
+
+
+_EMPTY_TYPE = type(EMPTY)
+_PLAIN_OR_EMPTY = frozenset({*_PLAIN, _EMPTY_TYPE})
+
+
+def _plain_column(values: list[Any]) -> bool:
+    """:func:`_plain_row` of every value of a column, by types (passes at C speed)."""
+    types = set(map(type, values))
+    if not types <= _PLAIN_OR_EMPTY:
+        return False
+    return _EMPTY_TYPE not in types or all(v is EMPTY for v in values if type(v) is _EMPTY_TYPE)
+
+
+def _cells(values: list[Any]) -> list[list[Any]]:
+    """A column of plain values as our functions take a range: one-cell rows, blanks None."""
+    if _EMPTY_TYPE in set(map(type, values)):
+        return [[None if v is EMPTY else v] for v in values]
+    return [[v] for v in values]
+
+
+def _results(result: Any, n: int) -> list[Any] | None:
+    """The values of our function's result for ``n`` rows (``from_udf`` of each one-cell
+    row), or None when it is not ``n`` one-cell rows."""
+    if (
+        not isinstance(result, list)
+        or len(result) != n
+        or set(map(type, result)) != {list}
+        or set(map(len, result)) != {1}
+    ):
+        return None
+    values = [row[0] for row in result]
+    types = set(map(type, values))
+    if types == {float} and all(map(math.isfinite, values)):
+        return values
+    if types == {str}:
+        return values
+    return [from_udf(v) for v in values]
 
 
 def _simple(node: fx.Node, ours: set[str], whole: bool = False) -> bool:

@@ -26,6 +26,7 @@ import math
 import operator
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from itertools import repeat
 from types import SimpleNamespace
 from typing import Any, cast
 
@@ -137,6 +138,19 @@ class CellStore:
             s.index: {k: c.value for k, c in s.cells.items()} for s in book.sheets
         }
         self.range_cache: dict[Rect, Any] = {}
+        self.columns: dict[tuple[int, int, int, int], list[Any]] = {}
+        """Runs of one column's values read or computed as a whole, by (sheet, column,
+        first row, rows): what a column run computed, and what column runs read (read
+        only; valid while the graph's order holds, as ``range_cache``)."""
+
+    def column(self, s: int, c: int, r0: int, n: int) -> list[Any]:
+        """The values of ``n`` cells of column ``c`` from row ``r0`` (blank: EMPTY)."""
+        key = (s, c, r0, n)
+        hit = self.columns.get(key)
+        if hit is None:
+            get = self.values.setdefault(s, {}).get
+            hit = self.columns[key] = [get(k, EMPTY) for k in zip(range(r0, r0 + n), repeat(c))]
+        return hit
 
     # -- values ------------------------------------------------------------------------
 

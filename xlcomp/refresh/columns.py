@@ -122,8 +122,8 @@ class _Columns:
     def form_or_map(self, node: fx.Node) -> ColumnFn:
         """The column form of ``node``, or its closure mapped over the rows."""
         if isinstance(node, fx.Literal | fx.Missing):
-            fn = self.scalar(node)
-            return lambda r0, n, c: [fn(r, c) for r in range(r0, r0 + n)]
+            fn = self.scalar(node)  # a constant: the same value in every row
+            return lambda r0, n, c: [fn(r0, c)] * n
         return self.form(node)
 
     # -- references ----------------------------------------------------------------------
@@ -243,6 +243,10 @@ class _Columns:
         def column(r0: int, n: int, c: int) -> list[Any]:
             cs, ts = cond(r0, n, c), then(r0, n, c)
             es = other(r0, n, c) if other is not None else None
+            if set(map(type, cs)) <= _CONDITIONS:  # no blank, no text: pick by truth
+                if es is None:
+                    return [t if x else False for x, t in zip(cs, ts, strict=True)]
+                return [t if x else e for x, t, e in zip(cs, ts, es, strict=True)]
             out: list[Any] = []
             for i, x in enumerate(cs):
                 t = type(x)
@@ -292,14 +296,19 @@ class _Columns:
         fn = self.scalar(node)
 
         def column(r0: int, n: int, c: int) -> list[Any]:
-            parts = [read(r0, n, c) for read, _k in readers]
+            # One column of values per cell the references read, in their order.
+            cells = [col for read in readers for col in read(r0, n, c)]
+            if all(set(map(type, col)) == {float} for col in cells):
+                # Numbers only: excel.py's SUM is math.fsum of them, row by row.
+                totals = list(map(fsum, zip(*cells, strict=True)))
+                if all(map(math.isfinite, totals)):
+                    return totals
             out: list[Any] = []
-            for i, row in enumerate(zip(*parts, strict=True)):
+            for i, row in enumerate(zip(*cells, strict=True)):
                 # excel.py's SUM: math.fsum of the numbers (blanks add nothing); rows
                 # with anything else (text, logicals, errors) go through the closure.
-                cells = [x for block in row for x in block]
-                nums = [x for x in cells if type(x) is float]
-                if len(nums) == len(cells) or all(type(x) is float or x is EMPTY for x in cells):
+                nums = [x for x in row if type(x) is float]
+                if len(nums) == len(row) or all(type(x) is float or x is EMPTY for x in row):
                     total = fsum(nums)
                     if total - total == 0.0:  # finite, else the closure says #NUM!
                         out.append(total)
@@ -309,15 +318,16 @@ class _Columns:
 
         return column
 
-    def block(self, ref: fx.Ref) -> tuple[Callable[[int, int, int], list[list[Any]]], int]:
-        """A reader of a reference's cells (row-major) on each row of a run, and their
-        count; raises :class:`_NoColumnForm` when the reference's size varies with the row
-        or it may leave the sheet (the closure then says #REF!)."""
+    def block(self, ref: fx.Ref) -> Callable[[int, int, int], list[list[Any]]]:
+        """A reader of a reference's cells (row-major) on each row of a run: one column
+        of the run's rows per cell; raises :class:`_NoColumnForm` when the reference's
+        size varies with the row or it may leave the sheet (the closure then says #REF!)."""
         s = self.c._sheet_of(ref.sheet, self.sheet)
         if s is None or ref.r1_abs != ref.r2_abs or ref.c1_abs != ref.c2_abs:
             raise _NoColumnForm
         sheet = self.c.store.sheets.get(s)
         get = self.c.values.setdefault(s, {}).get
+        column = self.c.store.column
         r1, r2 = min(ref.r1, ref.r2), max(ref.r1, ref.r2)
         c1, c2 = min(ref.c1, ref.c2), max(ref.c1, ref.c2)
         height, width = r2 - r1 + 1, c2 - c1 + 1
@@ -333,14 +343,10 @@ class _Columns:
                 raise _NoColumnForm  # a range off the sheet: the closure gives #REF!
             cols = range(y1, y1 + width)
             if row_abs:
-                one = [get((x, y), EMPTY) for x in range(r1, r2 + 1) for y in cols]
-                return [one] * n
-            return [
-                [get((r + dx, y), EMPTY) for dx in range(height) for y in cols]
-                for r in range(x0, x0 + n)
-            ]
+                return [[get((x, y), EMPTY)] * n for x in range(r1, r2 + 1) for y in cols]
+            return [column(s, y, x0 + dx, n) for dx in range(height) for y in cols]
 
-        return read, height * width
+        return read
 
     def udf_call(self, node: fx.Call, name: str, udf: Callable[..., Any]) -> ColumnFn:
         """One call of our function for the run (its column path), when it broadcasts."""
@@ -414,6 +420,8 @@ def _plain_row(values: tuple[Any, ...]) -> bool:
 
 
 _EMPTY_TYPE = type(EMPTY)
+_CONDITIONS = frozenset({bool, float})
+"""Types of an IF condition read as its truth (a number: not zero)."""
 _PLAIN_OR_EMPTY = frozenset({*_PLAIN, _EMPTY_TYPE})
 
 

@@ -919,3 +919,17 @@ def test_filter_keeps_rows_and_spills(tmp_path: Path) -> None:
     _report, v = _refresh(path, tmp_path)
     assert [v[("S", "C1")], v[("S", "D1")]] == ["#CALC!", 14]
     assert [v[("S", "E1")], v[("S", "E2")]] == [3, 2]
+
+
+def test_criteria_cache_tells_true_from_one() -> None:
+    """Criteria are parsed once per distinct value; TRUE and 1 are equal as dict keys in
+    Python but not in Excel: over {TRUE, 1, "1", 1, TRUE, blank, TRUE} COUNTIF(.., TRUE)
+    counts the three TRUEs, COUNTIF(.., 1) the two numbers 1 (a number criteria matches
+    numbers only), COUNTIF(.., "1") the numbers and the text "1" (3), whichever runs
+    first."""
+    rng = _grid([1.0, True, "1", 1.0, True, None, True])
+    for _ in range(2):
+        assert F["COUNTIF"](rng, 1.0) == 2
+        assert F["COUNTIF"](rng, True) == 3
+        assert F["COUNTIF"](rng, "1") == 3
+        assert F["COUNTIF"](rng, "TRUE") == 3

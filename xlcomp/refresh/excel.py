@@ -683,6 +683,27 @@ def _wildcard(pattern: str) -> re.Pattern[str]:
 def criterion(crit: Any) -> Callable[[Any], bool]:
     """A predicate over cell values for a criteria argument, as Excel's COUNTIF reads it.
 
+    Parsed once per distinct criteria value (``COUNTIF(range, B1:B90)`` and a column of
+    alike formulas repeat the same few criteria); see ``_criterion`` for the rules.
+    """
+    if isinstance(crit, np.ndarray):
+        crit = crit.reshape(-1)[0] if crit.size else EMPTY
+    try:
+        return _criterion_cached(type(crit).__qualname__, crit)
+    except TypeError:  # an unhashable value: parse it afresh
+        return _criterion(crit)
+
+
+@lru_cache(maxsize=4096)
+def _criterion_cached(kind: str, crit: Any) -> Callable[[Any], bool]:
+    """``_criterion(crit)``, keyed by type name too (``True == 1.0`` in a dict, not in Excel)."""
+    del kind
+    return _criterion(crit)
+
+
+def _criterion(crit: Any) -> Callable[[Any], bool]:
+    """A predicate over cell values for a criteria argument, as Excel's COUNTIF reads it.
+
     A number matches equal numbers (a blank criteria cell is 0); ``"1"`` matches the
     number 1 and the text ``1``; ``"<5"``,
     ``">=2024-01-01"`` compare numbers only; ``"apple*"``/``"?b"`` match text with
@@ -806,6 +827,24 @@ def _equals(operand: str, op: str) -> Callable[[Any], bool]:
     return lambda v: _is_text(v) and pat.fullmatch(v) is not None
 
 
+def _each(pred: Callable[[Any], bool], cells: list[Any]) -> list[bool]:
+    """``pred`` of every cell, computed once per distinct (type, value): a range repeats
+    a few values (levels, regions, blanks) and a predicate may fold case or parse text."""
+    memo: dict[tuple[type, Any], bool] = {}
+    out = []
+    for v in cells:
+        key = (type(v), v)
+        try:
+            hit = memo.get(key)
+        except TypeError:  # an unhashable cell value
+            out.append(pred(v))
+            continue
+        if hit is None:
+            hit = memo[key] = pred(v)
+        out.append(hit)
+    return out
+
+
 def _matches(pairs: list[tuple[Any, Any]]) -> np.ndarray | XlError:
     """Boolean grid of cells meeting every (range, criteria) pair; #VALUE! on shapes."""
     shape: tuple[int, ...] | None = None
@@ -820,8 +859,7 @@ def _matches(pairs: list[tuple[Any, Any]]) -> np.ndarray | XlError:
             shape = g.shape
         elif g.shape != shape:
             return VALUE_ERROR
-        pred = criterion(crit)
-        m = np.array([[pred(v) for v in row] for row in g.tolist()], bool).reshape(g.shape)
+        m = np.array(_each(criterion(crit), g.ravel().tolist()), bool).reshape(g.shape)
         mask = m if mask is None else mask & m
     assert mask is not None
     return mask

@@ -1,7 +1,8 @@
 """Compile formula shapes into Python closures over the workbook's cell values.
 
 The second step of recalculation (parse -> **compile** -> graph -> evaluate). Each
-formula is reduced to its shape (:func:`~xlcomp.refresh.parser.shape_key`); the first
+formula is reduced to its shape (:func:`~xlcomp.refresh.parser.shape_key`, found for most
+cells by their row template, :func:`~xlcomp.refresh.parser.row_template`); the first
 cell of a shape is parsed and compiled into nested closures that take the cell's
 (row, column) and read relative references at offsets from it. Every other cell of that
 shape (and every child of a shared formula) reuses them.
@@ -387,6 +388,8 @@ class Compiler:
         ``array``: the cell holds an array formula (``t="array"``), which takes ranges
         whole; in a plain formula a range where one value is expected is reduced to
         the cell in the formula's row or column (Excel's implicit intersection).
+        A formula whose row template was seen (``=D8+E8`` after ``=D7+E7`` in the
+        same column) is found with one ``str.replace`` and one look-up.
         """
         fast = (sheet, text.replace(str(row), fx.ROW_MARK), col, array)
         hit = self.templates.get(fast)

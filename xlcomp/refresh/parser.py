@@ -4,7 +4,8 @@ The refresh engine parses each distinct formula *shape* once. Two formulas have 
 shape when they differ only in relative references that move with the cell, as Excel's
 R1C1 notation shows: ``=ROUND(B2*$F$1,2)`` in C2 and ``=ROUND(B3*$F$1,2)`` in C3 are both
 ``=ROUND(RC[-1]*R1C6,2)``. :func:`shape_key` computes an equivalent key with one split
-on digit runs (cheap enough to run on every cell); :func:`parse` builds the tree once per key, with
+on digit runs, and :func:`row_template` one cheaper still (the row's number marked), for
+the compiler to look formulas up by; :func:`parse` builds the tree once per key, with
 each relative reference stored as an offset from the cell it was parsed at.
 
 Grammar and precedence follow Excel: ``:`` (range) binds tightest, then unary minus,

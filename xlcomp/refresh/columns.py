@@ -5,7 +5,9 @@ Part of the compile step. A run of alike formulas down a column (``=D2+E2``, ``=
 every row's value at once, **exactly** what the cell-by-cell closure of
 :mod:`xlcomp.refresh.compiler` gives row by row — same values, same types, same bits:
 
-* references read the cell values of the whole run in one comprehension;
+* references read the cell values of the whole run in one comprehension, kept by the
+  store (:meth:`CellStore.column`): a column read by several runs, or computed by one,
+  is not read again;
 * arithmetic, comparisons and unary minus/percent run in NumPy when both sides are
   floats on every row (IEEE operations are the same in NumPy and Python); a row with
   anything else (text, booleans, errors, arrays, a zero divisor, a result that is not

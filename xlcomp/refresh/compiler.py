@@ -150,7 +150,8 @@ class CellStore:
         hit = self.columns.get(key)
         if hit is None:
             get = self.values.setdefault(s, {}).get
-            hit = self.columns[key] = [get(k, EMPTY) for k in zip(range(r0, r0 + n), repeat(c))]
+            cells = zip(range(r0, r0 + n), repeat(c))
+            hit = self.columns[key] = list(map(get, cells, repeat(EMPTY)))
         return hit
 
     # -- values ------------------------------------------------------------------------

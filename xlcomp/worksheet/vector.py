@@ -116,7 +116,7 @@ def _read_values(param: Param, value: object) -> Any:
         got = read_cell(param, value)
         return _UNREAD if type(got) is CellError else got
     rows: Any = value
-    if not rows or not all(isinstance(r, list | tuple) for r in rows):
+    if not rows or not set(map(type, rows)) <= ROW_TYPES:
         return _UNREAD
     width = len(rows[0])
     if width == 0 or set(map(len, rows)) != {width}:

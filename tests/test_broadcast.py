@@ -363,3 +363,89 @@ def test_a_table_that_cannot_be_a_key_is_still_read() -> None:
         assert udfs.BANDLOOKUP("R", "L", "base", table, "max") == 5.0
         assert udfs.BANDLOOKUP("R", "L", "base", table, "max") == 5.0
         assert len(parses) == 2 and len(ws_tables.CACHE) == 0
+
+
+ODD_BANDS = [
+    HDR,
+    ["Z", "L1", "base", 100.0, 100.0],  # no width: BANDPERCENTILE's error
+    ["Z", "L1", "equity", 0.0, 0.0],  # a mid of 0: COMPARATIO's error
+    ["Z", "L1", "bonus", 0.1, 0.2],
+    ["Z", "L2", "base", 100000.0, 150000.0],
+    ["Z", "L2", "equity", -50.0, 50.0],  # a mid of 0 with a width
+]
+band_value = st.one_of(
+    plain_money,
+    rate,
+    st.sampled_from([-1.0, 1.5, 15.0, "12%", "$120K", "", None, True, "#XLCOMP! base: x"]),
+)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    data=st.integers(min_value=64, max_value=160).flatmap(
+        lambda n: st.tuples(
+            st.lists(band_value, min_size=n, max_size=n),
+            st.lists(
+                st.sampled_from(["San Francisco", "Z", "z ", "Nowhere", 3.0]),
+                min_size=n,
+                max_size=n,
+            ),
+            st.lists(
+                st.sampled_from(["Senior SWE", "L1", "L2", "", "Staff"]), min_size=n, max_size=n
+            ),
+            st.lists(
+                st.sampled_from(["base", "equity", "bonus", "BONUS", "tc", "stock"]),
+                min_size=n,
+                max_size=n,
+            ),
+            st.one_of(
+                st.sampled_from([None, "linear", "lognormal"]),
+                st.lists(st.sampled_from(["linear", "lognormal", None]), min_size=n, max_size=n),
+            ),
+        )
+    ),
+    odd=st.booleans(),
+)
+def test_band_arrays_give_the_bits_of_the_scalar_core(data: tuple[Any, ...], odd: bool) -> None:
+    """BANDPERCENTILE and COMPARATIO over long columns (the numpy path, a band looked up
+    once per region, level and component) equal the calls one per row, to the bit:
+    unknown regions and components, bonus values read as rates, bands of no width or a
+    mid of 0, lognormal rows and bad cells each give the scalar path's value or error."""
+    values, regions, levels, components, method = data
+    col = [[v] for v in values]
+    region, level, component = ([[v] for v in c] for c in (regions, levels, components))
+    bands = ODD_BANDS if odd else TABLES["bands"]
+    methods = [[m] for m in method] if isinstance(method, list) else method
+    for name, args in (
+        ("BANDPERCENTILE", [col, region, level, component, bands, methods, None, None, None]),
+        ("COMPARATIO", [col, region, level, component, bands, None]),
+        ("COMPARATIO", [col, "Z", "L2", "base", ODD_BANDS, None]),
+    ):
+        exp = expected(name, args)
+        with vectorized(True):
+            assert repr(getattr(udfs, name)(*args)) == repr(exp), name
+
+
+def test_the_band_array_path_is_taken() -> None:
+    """Long columns of good values go through numpy (so the property above tests it),
+    each distinct band looked up once."""
+    looked: list[tuple[Any, ...]] = []
+    original = ws_vector._bands.band_range
+
+    def counting(table: Any, *key: Any) -> Any:
+        looked.append(key)
+        return original(table, *key)
+
+    n = 200
+    col = [[185000.0 + 100.0 * i] for i in range(n)]
+    regions = [["San Francisco"] if i % 2 else ["Seattle"] for i in range(n)]
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(ws_vector._bands, "band_range", counting)
+        mp.setattr(ws_vector, "VECTOR", True)
+        got = udfs.COMPARATIO(col, regions, "Senior SWE", "base", TABLES["bands"])
+    assert sorted(looked) == [
+        ("San Francisco", "Senior SWE", "base", None),
+        ("Seattle", "Senior SWE", "base", None),
+    ]
+    # SF Senior SWE base band 185,000-245,000: mid 215,000.
+    assert got[1] == [185100.0 / 215000.0]

@@ -27,7 +27,7 @@ from xlcomp.refresh import Recalculation, dependency_graph, recalculate
 from xlcomp.refresh import graph as graph_module
 from xlcomp.refresh import parser as fx
 from xlcomp.refresh.book import read_book
-from xlcomp.refresh.compiler import Compiled
+from xlcomp.refresh.compiler import CellStore, Compiled, Compiler
 
 ROWS = 40
 BANDS = "Bands!$A$1:$E$5"
@@ -160,13 +160,8 @@ def _snapshot(recalc: Recalculation) -> tuple[dict[Any, tuple[str, str]], list[s
 
 def _cell_by_cell(path: Path, monkeypatch: pytest.MonkeyPatch) -> Recalculation:
     """Every formula its own node, evaluated by its closure."""
-    runs = graph_module._runs
     with monkeypatch.context() as m:
-        m.setattr(
-            graph_module,
-            "_runs",
-            lambda cells, single: runs(cells, {(c.sheet, c.row, c.col) for c in cells}),
-        )
+        m.setattr(graph_module, "RUNS", False)
         return recalculate(open_workbook(path))
 
 
@@ -257,6 +252,96 @@ def test_shape_key_equals_the_r1c1_form() -> None:
         for b in cells[::7]:
             same_r1c1 = fx.r1c1_shape(*a) == fx.r1c1_shape(*b)
             assert (fx.shape_key(*a) == fx.shape_key(*b)) is same_r1c1, (a, b)
+
+
+@pytest.mark.parametrize(
+    ("text", "row", "template"),
+    [
+        ("=D7*$B$1", 7, "=D\x01*$B$1"),
+        ("=TOTALCOMP(D12,E12,F12)", 12, "=TOTALCOMP(D\x01,E\x01,F\x01)"),
+        ('=IF(I3>=1,"above 1","below")', 3, '=IF(I\x01>=1,"above 1","below")'),
+        ("=Params!$B$1*2", 5, "=Params!$B$1*2"),  # no relative row: the text itself
+        ("=D7+D6", 7, None),  # a row above: its number is not the row's
+        ("=D7*$B$7", 7, None),  # an absolute 7 would be taken for the row
+        ("=D7+17", 7, None),  # a 7 inside another number
+        ("=ROUND(H1,1)", 1, None),  # the literal 1 is the row's number too
+        ('=D7&"7"', 7, None),  # ... and so is a 7 inside a text
+        ("=SUM($D$2:D9)", 9, "=SUM($D$2:D\x01)"),
+        ("=SUM($D$2:D2)", 2, None),
+    ],
+)
+def test_row_template(text: str, row: int, template: str | None) -> None:
+    """The row template: the row's number marked where it is a relative row, or None
+    when a mark would stand for something else somewhere."""
+    assert fx.row_template(text, row) == template
+
+
+def test_row_template_stands_for_one_shape(tmp_path: Path) -> None:
+    """Formulas with one row template (in one column) have one R1C1 form, and the
+    compiler hands them one compiled shape, exactly when their R1C1 forms are equal,
+    whichever rows it saw first."""
+    import xlsxwriter
+
+    path = tmp_path / "templates.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    wb.add_worksheet("S").write_number(0, 0, 1.0)
+    wb.close()
+    book = read_book(open_workbook(path))
+    compiler = Compiler(book, {}, CellStore(book))
+    texts = [
+        "ROUND(B{r}*$F$1,2)",
+        "B{r}*{r}",
+        "C{r}+{q}",
+        '"B{r}"&B{r}',
+        "A{r}+A{q}+12",
+        "$A{r}+A$3",
+        "SUM($A$2:A{r})",
+        "SUM(B{r}:C{q})",
+        "A{r}*1{r}",
+    ]
+    rng = random.Random(11)
+    cells = []
+    for t in texts:
+        for _ in range(60):
+            r = rng.randint(1, 40)
+            q = rng.choice([r, rng.randint(1, 40)])
+            cells.append((t.format(r=r, q=q), r, rng.randint(3, 5)))
+    rng.shuffle(cells)
+    compiled = [compiler.compile_cell(0, text, row, col) for text, row, col in cells]
+    for i, a in enumerate(cells):
+        for j, b in enumerate(cells):
+            if j % 5:
+                continue
+            same = fx.r1c1_shape(*a) == fx.r1c1_shape(*b)
+            assert (compiled[i] is compiled[j]) is same, (a, b)
+            ta, tb = fx.row_template(*a[:2]), fx.row_template(*b[:2])
+            if ta is not None and ta == tb and a[2] == b[2]:
+                assert same, (a, b)
+
+
+@settings(max_examples=6, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1))
+def test_runs_of_cells_listed_out_of_order(seed: int) -> None:
+    """A sheet whose cells the file lists bottom to top gives the same runs and the same
+    values, failures included, as the same sheet listed row by row."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"random-{seed}.xlsx"
+        _workbook(path, seed)
+        book = read_book(open_workbook(path))
+        in_order = recalculate(book)
+        book = read_book(open_workbook(path))
+    for sheet in book.sheets:
+        sheet.cells = dict(reversed(list(sheet.cells.items())))
+    reversed_order = recalculate(book)
+
+    def runs(recalc: Recalculation) -> set[tuple[int, int, int, int]]:
+        return {(n.sheet, n.row, n.col, n.n) for n in recalc.graph.nodes}
+
+    assert any(n.n > 1 for n in reversed_order.graph.nodes)
+    assert runs(reversed_order) == runs(in_order)
+    assert _snapshot(reversed_order) == _snapshot(in_order)
 
 
 AWKWARD = [

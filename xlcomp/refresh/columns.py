@@ -5,7 +5,9 @@ Part of the compile step. A run of alike formulas down a column (``=D2+E2``, ``=
 every row's value at once, **exactly** what the cell-by-cell closure of
 :mod:`xlcomp.refresh.compiler` gives row by row — same values, same types, same bits:
 
-* references read the cell values of the whole run in one comprehension;
+* references read the cell values of the whole run in one comprehension, kept by the
+  store (:meth:`CellStore.column`): a column read by several runs, or computed by one,
+  is not read again;
 * arithmetic, comparisons and unary minus/percent run in NumPy when both sides are
   floats on every row (IEEE operations are the same in NumPy and Python); a row with
   anything else (text, booleans, errors, arrays, a zero divisor, a result that is not
@@ -122,8 +124,8 @@ class _Columns:
     def form_or_map(self, node: fx.Node) -> ColumnFn:
         """The column form of ``node``, or its closure mapped over the rows."""
         if isinstance(node, fx.Literal | fx.Missing):
-            fn = self.scalar(node)
-            return lambda r0, n, c: [fn(r, c) for r in range(r0, r0 + n)]
+            fn = self.scalar(node)  # a constant: the same value in every row
+            return lambda r0, n, c: [fn(r0, c)] * n
         return self.form(node)
 
     # -- references ----------------------------------------------------------------------
@@ -139,9 +141,10 @@ class _Columns:
                 key = (dr, dc)
                 return lambda r0, n, c: [get(key, EMPTY)] * n
             return lambda r0, n, c: [get((dr, c + dc), EMPTY)] * n
+        column = self.c.store.column
         if node.c1_abs:
-            return lambda r0, n, c: [get((r, dc), EMPTY) for r in range(r0 + dr, r0 + dr + n)]
-        return lambda r0, n, c: [get((r, c + dc), EMPTY) for r in range(r0 + dr, r0 + dr + n)]
+            return lambda r0, n, c: column(s, dc, r0 + dr, n)
+        return lambda r0, n, c: column(s, c + dc, r0 + dr, n)
 
     # -- operators -----------------------------------------------------------------------
 
@@ -242,6 +245,10 @@ class _Columns:
         def column(r0: int, n: int, c: int) -> list[Any]:
             cs, ts = cond(r0, n, c), then(r0, n, c)
             es = other(r0, n, c) if other is not None else None
+            if set(map(type, cs)) <= _CONDITIONS:  # no blank, no text: pick by truth
+                if es is None:
+                    return [t if x else False for x, t in zip(cs, ts, strict=True)]
+                return [t if x else e for x, t, e in zip(cs, ts, es, strict=True)]
             out: list[Any] = []
             for i, x in enumerate(cs):
                 t = type(x)
@@ -291,14 +298,19 @@ class _Columns:
         fn = self.scalar(node)
 
         def column(r0: int, n: int, c: int) -> list[Any]:
-            parts = [read(r0, n, c) for read, _k in readers]
+            # One column of values per cell the references read, in their order.
+            cells = [col for read in readers for col in read(r0, n, c)]
+            if all(set(map(type, col)) == {float} for col in cells):
+                # Numbers only: excel.py's SUM is math.fsum of them, row by row.
+                totals = list(map(fsum, zip(*cells, strict=True)))
+                if all(map(math.isfinite, totals)):
+                    return totals
             out: list[Any] = []
-            for i, row in enumerate(zip(*parts, strict=True)):
+            for i, row in enumerate(zip(*cells, strict=True)):
                 # excel.py's SUM: math.fsum of the numbers (blanks add nothing); rows
                 # with anything else (text, logicals, errors) go through the closure.
-                cells = [x for block in row for x in block]
-                nums = [x for x in cells if type(x) is float]
-                if len(nums) == len(cells) or all(type(x) is float or x is EMPTY for x in cells):
+                nums = [x for x in row if type(x) is float]
+                if len(nums) == len(row) or all(type(x) is float or x is EMPTY for x in row):
                     total = fsum(nums)
                     if total - total == 0.0:  # finite, else the closure says #NUM!
                         out.append(total)
@@ -308,15 +320,16 @@ class _Columns:
 
         return column
 
-    def block(self, ref: fx.Ref) -> tuple[Callable[[int, int, int], list[list[Any]]], int]:
-        """A reader of a reference's cells (row-major) on each row of a run, and their
-        count; raises :class:`_NoColumnForm` when the reference's size varies with the row
-        or it may leave the sheet (the closure then says #REF!)."""
+    def block(self, ref: fx.Ref) -> Callable[[int, int, int], list[list[Any]]]:
+        """A reader of a reference's cells (row-major) on each row of a run: one column
+        of the run's rows per cell; raises :class:`_NoColumnForm` when the reference's
+        size varies with the row or it may leave the sheet (the closure then says #REF!)."""
         s = self.c._sheet_of(ref.sheet, self.sheet)
         if s is None or ref.r1_abs != ref.r2_abs or ref.c1_abs != ref.c2_abs:
             raise _NoColumnForm
         sheet = self.c.store.sheets.get(s)
         get = self.c.values.setdefault(s, {}).get
+        column = self.c.store.column
         r1, r2 = min(ref.r1, ref.r2), max(ref.r1, ref.r2)
         c1, c2 = min(ref.c1, ref.c2), max(ref.c1, ref.c2)
         height, width = r2 - r1 + 1, c2 - c1 + 1
@@ -332,14 +345,10 @@ class _Columns:
                 raise _NoColumnForm  # a range off the sheet: the closure gives #REF!
             cols = range(y1, y1 + width)
             if row_abs:
-                one = [get((x, y), EMPTY) for x in range(r1, r2 + 1) for y in cols]
-                return [one] * n
-            return [
-                [get((r + dx, y), EMPTY) for dx in range(height) for y in cols]
-                for r in range(x0, x0 + n)
-            ]
+                return [[get((x, y), EMPTY)] * n for x in range(r1, r2 + 1) for y in cols]
+            return [column(s, y, x0 + dx, n) for dx in range(height) for y in cols]
 
-        return read, height * width
+        return read
 
     def udf_call(self, node: fx.Call, name: str, udf: Callable[..., Any]) -> ColumnFn:
         """One call of our function for the run (its column path), when it broadcasts."""
@@ -375,22 +384,24 @@ class _Columns:
                 consts.append(to_udf(v) if f is not None else None)
             cols = [m(r0, n, c) if m is not None else None for m in moving]
             varying = [col for col in cols if col is not None]
-            ok = [i for i, row in enumerate(zip(*varying, strict=True)) if _plain_row(row)]
+            every = all(map(_plain_column, varying))
+            if every:
+                ok: list[int] = list(range(n))
+            else:
+                ok = [i for i, row in enumerate(zip(*varying, strict=True)) if _plain_row(row)]
             got: list[Any] | None = None
             if len(ok) >= 2:
                 call_args = [
                     consts[k]
                     if col is None
+                    else _cells(col)
+                    if every
                     else [[None if col[i] is EMPTY else col[i]] for i in ok]
                     for k, col in enumerate(cols)
                 ]
-                result = udf(*call_args)
-                if (
-                    isinstance(result, list)
-                    and len(result) == len(ok)
-                    and all(isinstance(row, list) and len(row) == 1 for row in result)
-                ):
-                    got = [from_udf(row[0]) for row in result]
+                got = _results(udf(*call_args), len(ok))
+            if got is not None and every:
+                return got
             out: list[Any] = [None] * n
             if got is not None:
                 for i, v in zip(ok, got, strict=True):
@@ -408,6 +419,46 @@ class _Columns:
 
 def _plain_row(values: tuple[Any, ...]) -> bool:
     return all(v is EMPTY or type(v) in _PLAIN for v in values)
+
+
+_EMPTY_TYPE = type(EMPTY)
+_CONDITIONS = frozenset({bool, float})
+"""Types of an IF condition read as its truth (a number: not zero)."""
+_PLAIN_OR_EMPTY = frozenset({*_PLAIN, _EMPTY_TYPE})
+
+
+def _plain_column(values: list[Any]) -> bool:
+    """:func:`_plain_row` of every value of a column, by types (passes at C speed)."""
+    types = set(map(type, values))
+    if not types <= _PLAIN_OR_EMPTY:
+        return False
+    return _EMPTY_TYPE not in types or all(v is EMPTY for v in values if type(v) is _EMPTY_TYPE)
+
+
+def _cells(values: list[Any]) -> list[list[Any]]:
+    """A column of plain values as our functions take a range: one-cell rows, blanks None."""
+    if _EMPTY_TYPE in set(map(type, values)):
+        return [[None if v is EMPTY else v] for v in values]
+    return [[v] for v in values]
+
+
+def _results(result: Any, n: int) -> list[Any] | None:
+    """The values of our function's result for ``n`` rows (``from_udf`` of each one-cell
+    row), or None when it is not ``n`` one-cell rows."""
+    if (
+        not isinstance(result, list)
+        or len(result) != n
+        or set(map(type, result)) != {list}
+        or set(map(len, result)) != {1}
+    ):
+        return None
+    values = [row[0] for row in result]
+    types = set(map(type, values))
+    if types == {float} and all(map(math.isfinite, values)):
+        return values
+    if types == {str}:
+        return values
+    return [from_udf(v) for v in values]
 
 
 def _simple(node: fx.Node, ours: set[str], whole: bool = False) -> bool:

@@ -1,7 +1,8 @@
 """Compile formula shapes into Python closures over the workbook's cell values.
 
 The second step of recalculation (parse -> **compile** -> graph -> evaluate). Each
-formula is reduced to its shape (:func:`~xlcomp.refresh.parser.shape_key`); the first
+formula is reduced to its shape (:func:`~xlcomp.refresh.parser.shape_key`, found for most
+cells by their row template, :func:`~xlcomp.refresh.parser.row_template`); the first
 cell of a shape is parsed and compiled into nested closures that take the cell's
 (row, column) and read relative references at offsets from it. Every other cell of that
 shape (and every child of a shared formula) reuses them.
@@ -26,6 +27,7 @@ import math
 import operator
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from itertools import repeat
 from types import SimpleNamespace
 from typing import Any, cast
 
@@ -137,6 +139,20 @@ class CellStore:
             s.index: {k: c.value for k, c in s.cells.items()} for s in book.sheets
         }
         self.range_cache: dict[Rect, Any] = {}
+        self.columns: dict[tuple[int, int, int, int], list[Any]] = {}
+        """Runs of one column's values read or computed as a whole, by (sheet, column,
+        first row, rows): what a column run computed, and what column runs read (read
+        only; valid while the graph's order holds, as ``range_cache``)."""
+
+    def column(self, s: int, c: int, r0: int, n: int) -> list[Any]:
+        """The values of ``n`` cells of column ``c`` from row ``r0`` (blank: EMPTY)."""
+        key = (s, c, r0, n)
+        hit = self.columns.get(key)
+        if hit is None:
+            get = self.values.setdefault(s, {}).get
+            cells = zip(range(r0, r0 + n), repeat(c))
+            hit = self.columns[key] = list(map(get, cells, repeat(EMPTY)))
+        return hit
 
     # -- values ------------------------------------------------------------------------
 
@@ -355,6 +371,7 @@ class Compiler:
         self.get_range = store.get_range
         self.tables = {t.name.upper(): t for t in book.tables}
         self.shapes: dict[tuple[int, fx.ShapeKey, bool], Compiled] = {}
+        self.templates: dict[tuple[int, str, int, bool], Compiled] = {}
         self.name_cache: dict[tuple[str, int], Compiled] = {}
         self._naming: set[tuple[str, int]] = set()
         self._calls: set[str] = set()
@@ -372,10 +389,19 @@ class Compiler:
         ``array``: the cell holds an array formula (``t="array"``), which takes ranges
         whole; in a plain formula a range where one value is expected is reduced to
         the cell in the formula's row or column (Excel's implicit intersection).
+        A formula whose row template was seen (``=D8+E8`` after ``=D7+E7`` in the
+        same column) is found with one ``str.replace`` and one look-up.
         """
-        key = (sheet, fx.shape_key(text, row, col), array)
+        fast = (sheet, text.replace(str(row), fx.ROW_MARK), col, array)
+        hit = self.templates.get(fast)
+        if hit is not None and fx.ROW_MARK not in text:
+            return hit
+        shape, template = fx.shape_and_template(text, row, col)
+        key = (sheet, shape, array)
         hit = self.shapes.get(key)
         if hit is not None:
+            if template is not None:
+                self.templates[(sheet, template, col, array)] = hit
             return hit
         try:
             node = fx.parse(text, row, col)
@@ -394,6 +420,8 @@ class Compiler:
 
         compiled.make_column = make_column
         self.shapes[key] = compiled
+        if template is not None:
+            self.templates[(sheet, template, col, array)] = compiled
         return compiled
 
     def _sheet_of(self, name: str | None, own: int) -> int | None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import repeat
 from typing import Any
 
 import numpy as np
@@ -52,6 +53,7 @@ def evaluate(
     compiled, cycles) come first in :attr:`Evaluation.failures`.
     """
     token = DATE1904.set(graph.book.date1904)
+    store.columns.clear()  # read again in this graph's order
     try:
         return _run(graph, store, progress)
     finally:
@@ -62,8 +64,9 @@ def _run(graph: DependencyGraph, store: CellStore, progress: Progress | None) ->
     out = Evaluation(failures=list(graph.failures))
     nodes = graph.nodes
     claimed: set[CellKey] = set()
-    for node in nodes:
-        claimed.update(node.cells() if not node.dynamic else [(node.sheet, node.row, node.col)])
+    if any(node.dynamic for node in nodes):  # what a dynamic array may not spill over
+        for node in nodes:
+            claimed.update(node.cells() if not node.dynamic else [(node.sheet, node.row, node.col)])
     book = graph.book
     failed = _Failed()
     for node in nodes:  # already reported by the graph
@@ -180,10 +183,18 @@ def _run_column(
         got = [fn(r, col) for r in range(node.row, node.row + node.n)]
     else:
         got = column(node.row, node.n, col)
-    keys = [(r, col) for r in range(node.row, node.row + node.n)]
-    vals = [_cell_value(v) for v in got]
-    store.values[node.sheet].update(zip(keys, vals, strict=True))
-    results.setdefault(node.sheet, {}).update(zip(keys, vals, strict=True))
+    if len(got) != node.n:
+        raise ValueError(f"a column of {len(got)} values for {node.n} rows")
+    if not set(map(type, got)) <= _AS_THEY_ARE:
+        got = [_cell_value(v) for v in got]
+    keys = list(zip(range(node.row, node.row + node.n), repeat(col)))
+    store.values[node.sheet].update(zip(keys, got, strict=True))
+    store.columns[(node.sheet, col, node.row, node.n)] = got
+    results.setdefault(node.sheet, {}).update(zip(keys, got, strict=True))
+
+
+_AS_THEY_ARE = frozenset({float, str, bool})
+"""Types of values a formula leaves in its cell as they are (:func:`_cell_value`)."""
 
 
 def _cell_value(v: Any) -> Any:

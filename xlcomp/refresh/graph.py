@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from xlcomp.refresh import parser as fx
-from xlcomp.refresh.book import Book, split_range
+from xlcomp.refresh.book import Book, Sheet, split_range
 from xlcomp.refresh.compiler import Compiled, CompileError, Compiler, LinearRef, Rect
 from xlcomp.refresh.functions import bare_name
 
@@ -34,6 +34,10 @@ __all__ = [
     "build_graph",
     "quote_sheet",
 ]
+
+RUNS = True
+"""Whether alike formulas down a column are grouped into one node (tests turn it off to
+evaluate every formula alone)."""
 
 CellKey = tuple[int, int, int]
 """A cell: sheet index, row, column (1-based)."""
@@ -228,67 +232,127 @@ def build_graph(
     ``spills`` overrides the spill range of dynamic array formulas by anchor cell (the
     range their last evaluation filled, where the file stored a smaller one).
     """
-    cells: list[FormulaCell] = []
-    failures: list[Failure] = []
     ours = {bare_name(n) for n in compiler.udfs}
-
-    def fail(sheet: int, row: int, col: int, reason: str) -> None:
-        failures.append(Failure(book.sheet_names[sheet], fx.cell_name(row, col), reason))
-
-    for sheet in book.sheets:
-        masters: dict[int, tuple[str, int, int]] = {}
-        for cell in sheet.cells.values():
-            if cell.ftype == "shared" and cell.formula and cell.si is not None:
-                masters[cell.si] = (cell.formula, cell.row, cell.col)
-        for cell in sheet.cells.values():
-            if cell.ftype is None:
-                continue
-            text = cell.formula
-            row, col = cell.row, cell.col
-            if text is None and cell.ftype == "shared" and cell.si in masters:
-                text, row, col = masters[cell.si]
-            spill = None
-            if cell.ftype == "array":
-                spill = split_range(cell.fref or fx.cell_name(cell.row, cell.col))
-                if spills is not None and cell.dynamic:
-                    spill = spills.get((sheet.index, cell.row, cell.col), spill)
-            try:
-                if cell.ftype == "dataTable":
-                    raise CompileError("what-if data tables are not supported")
-                if not text:
-                    raise CompileError("the formula has no text")
-                compiled = compiler.compile_cell(
-                    sheet.index, text, row, col, array=cell.ftype == "array"
-                )
-            except (CompileError, RecursionError) as exc:
-                fail(sheet.index, cell.row, cell.col, str(exc))
-                calls = _called(text, row, col, ours) if text else frozenset()
-                cells.append(FormulaCell(sheet.index, cell.row, cell.col, None, spill, calls=calls))
-                continue
-            cells.append(
-                FormulaCell(
-                    sheet.index,
-                    cell.row,
-                    cell.col,
-                    compiled,
-                    spill,
-                    calls=compiled.calls,
-                    dynamic=cell.dynamic and spill is not None,
-                )
-            )
     single: set[CellKey] = set()
-    nodes = _runs(cells, single)
     while True:
+        nodes, failures = _nodes(book, compiler, spills, single, ours)
         order, cyclic, dependents, split = _order(nodes)
         if not split:
             break
         for node in nodes:
             if node.n > 1 and (node.sheet, node.row, node.col) in split:
                 single.update(node.cells())
-        nodes = _runs(cells, single)
     for i in cyclic:  # every node on a cycle is a single formula by now
-        fail(nodes[i].sheet, nodes[i].row, nodes[i].col, "circular reference")
+        node = nodes[i]
+        failures.append(
+            Failure(
+                book.sheet_names[node.sheet], fx.cell_name(node.row, node.col), "circular reference"
+            )
+        )
     return DependencyGraph(book, nodes, order, cyclic, dependents, failures)
+
+
+def _nodes(
+    book: Book,
+    compiler: Compiler,
+    spills: dict[CellKey, tuple[int, int, int, int]] | None,
+    single: set[CellKey],
+    ours: set[str],
+) -> tuple[list[FormulaCell], list[Failure]]:
+    """Every formula of ``book`` compiled, runs of alike formulas down a column made one
+    node (in the order of their first cells), and the formulas that failed to compile."""
+    nodes: list[FormulaCell] = []
+    failures: list[Failure] = []
+    for sheet in book.sheets:
+        got = _sheet_nodes(book, sheet, compiler, spills, single, ours, failures, by_row=RUNS)
+        if got is None:  # a column's rows out of order in the file: group by sorting
+            got = _sheet_nodes(book, sheet, compiler, spills, single, ours, failures, False)
+            assert got is not None
+        nodes.extend(got)
+    return nodes, failures
+
+
+def _sheet_nodes(
+    book: Book,
+    sheet: Sheet,
+    compiler: Compiler,
+    spills: dict[CellKey, tuple[int, int, int, int]] | None,
+    single: set[CellKey],
+    ours: set[str],
+    failures: list[Failure],
+    by_row: bool,
+) -> list[FormulaCell] | None:
+    """The nodes of one sheet (failures appended to ``failures``).
+
+    ``by_row``: runs are built in one pass in the file's order, a cell extending the
+    open run of its column when it has the run's compiled shape and sits right below
+    it; None when a column's cells are not listed top to bottom (nothing is appended to
+    ``failures`` then). Else every cell is a node first, grouped by :func:`_runs`, which
+    sorts; both give the same nodes for a sheet listed row by row.
+    """
+    s = sheet.index
+    names = book.sheet_names
+    compile_cell = compiler.compile_cell
+    masters: dict[int, tuple[str, int, int]] = {}
+    for cell in sheet.cells.values():
+        if cell.ftype == "shared" and cell.formula and cell.si is not None:
+            masters[cell.si] = (cell.formula, cell.row, cell.col)
+    nodes: list[FormulaCell] = []
+    failed: list[Failure] = []
+    runs: dict[int, FormulaCell] = {}  # the open run of each column
+    for cell in sheet.cells.values():
+        ftype = cell.ftype
+        if ftype is None:
+            continue
+        text = cell.formula
+        row, col = cell.row, cell.col
+        if text is None and ftype == "shared" and cell.si in masters:
+            text, row, col = masters[cell.si]
+        spill = None
+        if ftype == "array":
+            spill = split_range(cell.fref or fx.cell_name(cell.row, cell.col))
+            if spills is not None and cell.dynamic:
+                spill = spills.get((s, cell.row, cell.col), spill)
+        try:
+            if ftype == "dataTable":
+                raise CompileError("what-if data tables are not supported")
+            if not text:
+                raise CompileError("the formula has no text")
+            compiled = compile_cell(s, text, row, col, array=ftype == "array")
+        except (CompileError, RecursionError) as exc:
+            failed.append(Failure(names[s], fx.cell_name(cell.row, cell.col), str(exc)))
+            calls = _called(text, row, col, ours) if text else frozenset()
+            nodes.append(FormulaCell(s, cell.row, cell.col, None, spill, calls=calls))
+            continue
+        if by_row and spill is None and (s, cell.row, cell.col) not in single:
+            run = runs.get(cell.col)
+            if run is not None:
+                end = run.row + run.n
+                if end == cell.row and run.compiled is compiled:
+                    run.n += 1
+                    continue
+                if end > cell.row:
+                    return None
+            run = runs[cell.col] = FormulaCell(
+                s, cell.row, cell.col, compiled, calls=compiled.calls
+            )
+            nodes.append(run)
+            continue
+        nodes.append(
+            FormulaCell(
+                s,
+                cell.row,
+                cell.col,
+                compiled,
+                spill,
+                calls=compiled.calls,
+                dynamic=cell.dynamic and spill is not None,
+            )
+        )
+    failures.extend(failed)
+    if by_row:
+        return nodes
+    return _runs(nodes, single if RUNS else {(n.sheet, n.row, n.col) for n in nodes})
 
 
 def _runs(cells: list[FormulaCell], single: set[CellKey]) -> list[FormulaCell]:

@@ -4,7 +4,8 @@ The refresh engine parses each distinct formula *shape* once. Two formulas have 
 shape when they differ only in relative references that move with the cell, as Excel's
 R1C1 notation shows: ``=ROUND(B2*$F$1,2)`` in C2 and ``=ROUND(B3*$F$1,2)`` in C3 are both
 ``=ROUND(RC[-1]*R1C6,2)``. :func:`shape_key` computes an equivalent key with one split
-on digit runs (cheap enough to run on every cell); :func:`parse` builds the tree once per key, with
+on digit runs, and :func:`row_template` one cheaper still (the row's number marked), for
+the compiler to look formulas up by; :func:`parse` builds the tree once per key, with
 each relative reference stored as an offset from the cell it was parsed at.
 
 Grammar and precedence follow Excel: ``:`` (range) binds tightest, then unary minus,
@@ -492,6 +493,27 @@ class _Plan:
         self.rel = [k for k, kind in enumerate(kinds) if kind == _REL_ROW]
         self.offsets: dict[int, tuple[int, ...]] = {}
 
+    def template(self, text: str, parts: list[str], row: int) -> str | None:
+        """The formula (split on its digit runs: ``parts``) with the number of its row
+        written ``ROW_MARK``, when that template has one shape in every row; else None.
+
+        It has when every relative row number is the row itself (``=D7+E7`` in row 7,
+        ``=D\x01+E\x01``) and no other digit run contains it (``$B$7`` in row 7, or
+        ``D17``, would be taken for the row where they are not).
+        """
+        mark = str(row)
+        rel = self.rel
+        j = 0
+        for k in range(len(parts) // 2):
+            digits = parts[2 * k + 1]
+            if j < len(rel) and rel[j] == k:
+                j += 1
+                if digits != mark:
+                    return None
+            elif mark in digits:
+                return None
+        return text.replace(mark, ROW_MARK)
+
     def column_offsets(self, col: int) -> tuple[int, ...]:
         got = self.offsets.get(col)
         if got is None:
@@ -536,6 +558,40 @@ def _plan(text: str) -> _Plan:
     return _Plan("".join(out), tuple(kinds), tuple(columns))
 
 
+ROW_MARK = "\x01"
+"""What :func:`row_template` writes for a formula's own row number (never in a formula)."""
+
+
+def _plan_of(parts: list[str], text: str) -> _Plan:
+    raw = "\x00".join(parts[0::2])
+    plan = _PLANS.get(raw)
+    if plan is None:
+        if len(_PLANS) >= 4096:
+            _PLANS.clear()  # bounded: a long-running process reads many workbooks
+        plan = _PLANS[raw] = _plan(text)
+    return plan
+
+
+def row_template(text: str, row: int) -> str | None:
+    """``text`` (a formula in ``row``) with its row number replaced by :data:`ROW_MARK`,
+    when every formula of that template has the same shape (:func:`shape_key`) in the
+    same column whatever its row; else None.
+
+    ``=D7*$B$1`` in row 7 gives ``=D\x01*$B$1``: ``=D8*$B$1`` in row 8 gives the same
+    template and has the same shape. Not so for ``=D7+D6`` (a row above), ``=D7*$B$7``
+    (an absolute 7) or ``=D7+17`` (a 7 inside another number): those give None, and the
+    key is computed from the text. A template turns back into its text exactly
+    (``template.replace(ROW_MARK, str(row))``), and replacing one digit run by another
+    changes nothing the shape depends on (digits are read as a class), so a template
+    seen once stands for its shape in every row: one ``str.replace`` and one dict look-up
+    per formula instead of a split.
+    """
+    if ROW_MARK in text:
+        return None
+    parts = _DIGITS.split(text)
+    return _plan_of(parts, text).template(text, parts, row)
+
+
 def shape_key(text: str, row: int, col: int) -> ShapeKey:
     """A key equal for two formulas exactly when they differ only by the cell they sit
     in (as their R1C1 forms, :func:`r1c1_shape`, are equal).
@@ -544,17 +600,18 @@ def shape_key(text: str, row: int, col: int) -> ShapeKey:
     coordinates are is done once per skeleton (the text without its digit runs), so a
     column of 50,000 alike formulas costs 50,000 splits and one analysis.
     """
+    return shape_and_template(text, row, col)[0]
+
+
+def shape_and_template(text: str, row: int, col: int) -> tuple[ShapeKey, str | None]:
+    """:func:`shape_key` and :func:`row_template` of one formula, from one split."""
     parts = _DIGITS.split(text)
-    raw = "\x00".join(parts[0::2])
-    plan = _PLANS.get(raw)
-    if plan is None:
-        if len(_PLANS) >= 4096:
-            _PLANS.clear()  # bounded: a long-running process reads many workbooks
-        plan = _PLANS[raw] = _plan(text)
+    plan = _plan_of(parts, text)
     numbers: list[str | int] = list(parts[1::2])
     for k in plan.rel:
         numbers[k] = int(parts[2 * k + 1]) - row
-    return plan.skeleton, plan.kinds, tuple(numbers), plan.column_offsets(col)
+    template = None if ROW_MARK in text else plan.template(text, parts, row)
+    return (plan.skeleton, plan.kinds, tuple(numbers), plan.column_offsets(col)), template
 
 
 def r1c1_shape(text: str, row: int, col: int) -> str:

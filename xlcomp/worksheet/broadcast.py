@@ -68,6 +68,21 @@ def _read_grid(param: Param, grid: Grid) -> tuple[Grid, bool]:
     """Every cell of ``grid`` read for ``param``; whether any of them is an error."""
     if param.kind != "other" and _plain_cells(param, list(chain.from_iterable(grid))):
         return grid, False
+    # Each distinct value is read once: a column of 50,000 regions holds a handful of
+    # texts. Keyed by type as well (1, True are equal keys); floats are read one by one
+    # (0.0 and -0.0 are equal keys, and read apart). A reader depends on the value alone,
+    # and a CellError read once is shared by its positions (read only).
+    width = len(grid[0])
+    if set(map(len, grid)) == {width}:
+        cells = list(chain.from_iterable(grid))
+        if set(map(type, cells)) <= _READ_ONCE:
+            keys = list(zip(map(type, cells), cells, strict=True))
+            read = {key: read_cell(param, key[1]) for key in set(keys)}
+            flat = list(map(read.__getitem__, keys))
+            bad = CellError in set(map(type, read.values()))
+            if width == 1:
+                return [[v] for v in flat], bad
+            return [flat[i : i + width] for i in range(0, len(flat), width)], bad
     out: Grid = []
     bad = False
     for row in grid:
@@ -75,6 +90,10 @@ def _read_grid(param: Param, grid: Grid) -> tuple[Grid, bool]:
         bad = bad or any(type(v) is CellError for v in out_row)
         out.append(out_row)
     return out, bad
+
+
+_READ_ONCE = frozenset({str, bool, int, type(None)})
+"""Types of cells whose equal values (of one type) read the same."""
 
 
 def _spread(grid: Grid, n_rows: int, n_cols: int, name: str) -> tuple[list[Any], bool]:

@@ -133,9 +133,10 @@ class Function:
     ``compute`` is the calculation of one element, given the element's values in the
     order of the parameters that are not tables, after the parsed tables (in their
     order). With ``result == "rows"`` it is the whole call instead, given the raw
-    arguments. ``vector`` computes ranges of plain numbers as arrays (see
-    :mod:`xlcomp.worksheet.vector`). ``example`` is a formula as a person types it in
-    the template (``Bands``, ``Levels`` are its tables), run for the README.
+    arguments. ``vector`` computes ranges of plain numbers as arrays, given the
+    parsed tables first, as ``compute`` (see :mod:`xlcomp.worksheet.vector`).
+    ``example`` is a formula as a person types it in the template (``Bands``,
+    ``Levels`` are its tables), run for the README.
     """
 
     name: str
@@ -361,6 +362,7 @@ CATALOGUE: tuple[Function, ...] = (
         ),
         _el.band_percentile,
         '=BANDPERCENTILE(240000, "San Francisco", "Senior SWE", "base", Bands)',
+        vector=_vec.bandpercentile_arrays,
     ),
     Function(
         "COMPARATIO",
@@ -377,6 +379,7 @@ CATALOGUE: tuple[Function, ...] = (
         ),
         _el.compa_ratio,
         '=COMPARATIO(240000, "San Francisco", "Senior SWE", "base", Bands)',
+        vector=_vec.comparatio_arrays,
     ),
     Function(
         "REGIONADJUST",

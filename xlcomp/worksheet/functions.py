@@ -89,6 +89,7 @@ def worksheet_function(spec: Function) -> Callable[..., Any]:
             return compute(*args)
         fn = compute
         values: Sequence[object] = args
+        call_vector = vector
         if tables:
             parsed = []
             for i, kind in tables:
@@ -98,12 +99,14 @@ def worksheet_function(spec: Function) -> Callable[..., Any]:
                 parsed.append(table)
             fn = functools.partial(compute, *parsed)
             values = [args[i] for i in cells]
+            if vector is not None:
+                call_vector = functools.partial(vector, *parsed)
         if row_positions:
             values = list(values)
             for k in row_positions:
                 values[k] = _as_row(values[k])
         try:
-            return broadcast(fn, params, values, multi=multi, vector=vector)
+            return broadcast(fn, params, values, multi=multi, vector=call_vector)
         except Exception as exc:  # a bug of ours: still one line, never a traceback
             return error_text(exc)
 

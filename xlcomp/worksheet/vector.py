@@ -1,6 +1,7 @@
 """The vector path: a whole range of plain numbers computed as numpy arrays.
 
-With numpy, TOTALCOMP and EQUITYVALUE compute a whole range as arrays: every element
+With numpy, TOTALCOMP, EQUITYVALUE, BANDPERCENTILE (linear) and COMPARATIO compute a
+whole range as arrays (the last two look each distinct band up once): every element
 whose inputs are plain numbers inside the formula's domain gets the same IEEE
 operations, in the same order, as the scalar core (so the same bits); every other
 element goes through the scalar core one by one, which gives its error. Without numpy
@@ -16,6 +17,7 @@ from itertools import chain
 from operator import countOf
 from typing import Any
 
+from xlcomp.core import bands as _bands
 from xlcomp.worksheet.cells import (
     ROW_TYPES,
     SCALAR_TYPES,
@@ -106,20 +108,66 @@ def _cell_at(value: object, i: int, j: int) -> object:
     return row[j if len(row) > 1 else 0]
 
 
+def _read_values(param: Param, value: object) -> Any:
+    """An argument of a kind other than numbers, read: one value, or a 2-D object array
+    of the read cells of a range; :data:`_UNREAD` when a cell reads as an error (or the
+    range is ragged): the loop then puts each error in its own position."""
+    if not is_range(value):
+        got = read_cell(param, value)
+        return _UNREAD if type(got) is CellError else got
+    rows: Any = value
+    if not rows or not set(map(type, rows)) <= ROW_TYPES:
+        return _UNREAD
+    width = len(rows[0])
+    if width == 0 or set(map(len, rows)) != {width}:
+        return _UNREAD
+    cells = list(chain.from_iterable(rows))
+    if not set(map(type, cells)) <= _READ_ONCE:
+        return _UNREAD
+    keys = list(zip(map(type, cells), cells, strict=True))
+    read = {key: read_cell(param, key[1]) for key in set(keys)}
+    if any(type(v) is CellError for v in read.values()):
+        return _UNREAD
+    out = _numpy.empty(len(cells), dtype=object)
+    out[:] = list(map(read.__getitem__, keys))
+    return out.reshape(len(rows), width)
+
+
+_UNREAD = object()
+"""What :func:`_read_values` gives for an argument the vector path does not take."""
+_READ_ONCE = frozenset({str, bool, int, type(None)})
+"""Types of cells whose equal values (of one type) read the same (a float is not one:
+0.0 and -0.0 are equal keys)."""
+
+
 def vectorized(
     vector: Callable[..., tuple[Any, Any]],
     fn: Callable[..., Any],
     params: Sequence[Param],
     args: Sequence[object],
 ) -> Any:
-    """The result over plain-number ranges as arrays; None when the loop must do it."""
+    """The result over plain-number ranges as arrays; None when the loop must do it.
+
+    Arguments of other kinds (a region, a component) are handed to the vector functions
+    that take them read (:data:`READS_VALUES`), as object arrays; any other vector
+    function leaves such a call to the loop.
+    """
     np = _numpy
     args = [_listed(a) for a in args]
     arrays: list[Any] = []
     n_rows = n_cols = 1
+    reads = getattr(vector, "func", vector) in READS_VALUES
     for p, a in zip(params, args, strict=True):
         if p.kind == "other":
-            return None
+            if not reads:
+                return None
+            x = _read_values(p, a)
+            if x is _UNREAD:
+                return None
+            if isinstance(x, np.ndarray):
+                n_rows, n_cols = max(n_rows, x.shape[0]), max(n_cols, x.shape[1])
+            arrays.append(x)
+            continue
         if is_range(a):
             x = _numbers(a)
             if x is None:
@@ -139,6 +187,8 @@ def vectorized(
                 continue
             if x.shape[0] not in (1, n_rows) or x.shape[1] not in (1, n_cols):
                 return None  # ranges of different lengths: the loop names the short one
+            if p.kind == "other":
+                continue
             ok &= np.isfinite(x) if p.kind == "money" else (x >= 0.0) & (x <= 1.0)
         in_domain, result = vector(*arrays)
         ok &= in_domain
@@ -177,3 +227,84 @@ def equityvalue_arrays(
     gain = price - strike
     gain = np.where(gain < 0.0, 0.0, gain)  # max(gain, 0.0) as Python picks it
     return ok, shares * gain / vest_years * (1 - risk_discount)
+
+
+def _bands_of(
+    parsed: Any, region: Any, level: Any, component: Any, company: Any
+) -> tuple[Any, Any, Any, Any]:
+    """Per element: whether its band is found, the band's min and max (0 where not), and
+    its component, as arrays of the broadcast shape of the arguments.
+
+    Each distinct (region, level, component, company) is looked up once, by the core's
+    :func:`xlcomp.core.bands.band_range` (a lookup that fails leaves the element to the
+    scalar path, which gives its error).
+    """
+    np = _numpy
+    parts = (region, level, component, company)
+    shape = np.broadcast_shapes(*(np.shape(x) for x in parts))
+    size = int(np.prod(shape))
+    columns = [
+        np.broadcast_to(x, shape).ravel().tolist() if isinstance(x, np.ndarray) else [x] * size
+        for x in parts
+    ]
+    keys = list(zip(*columns, strict=True))
+    bounds: dict[tuple[Any, ...], tuple[bool, float, float]] = {}
+    for key in set(keys):
+        try:
+            low, high = _bands.band_range(parsed.table, *key)
+            bounds[key] = (True, float(low), float(high))
+        except Exception:  # the scalar path says why
+            bounds[key] = (False, 0.0, 0.0)
+    found = list(map(bounds.__getitem__, keys))
+    ok = np.fromiter((f[0] for f in found), dtype=bool, count=size).reshape(shape)
+    lows = np.fromiter((f[1] for f in found), dtype=np.float64, count=size).reshape(shape)
+    highs = np.fromiter((f[2] for f in found), dtype=np.float64, count=size).reshape(shape)
+    components = np.asarray(columns[2], dtype=object).reshape(shape)
+    return ok, lows, highs, components
+
+
+def _read_by_component(value: Any, components: Any) -> Any:
+    """Where a value reads as itself by its component's kind (a rate from 0 to 1 for
+    ``bonus``; any finite number, checked by the caller, otherwise)."""
+    bonus = components == "bonus"
+    return ~bonus | ((value >= 0.0) & (value <= 1.0))
+
+
+def bandpercentile_arrays(
+    parsed: Any,
+    value: Any,
+    region: Any,
+    level: Any,
+    component: Any,
+    method: Any,
+    low_pct: Any,
+    high_pct: Any,
+    company: Any,
+) -> tuple[Any, Any]:
+    """:func:`xlcomp.worksheet.elements.band_percentile` over arrays, linear method only
+    (range penetration ``100 × (value − min)/(max − min)``, the core's operations in its
+    order); every other element (lognormal, a band of no width, a band not found, a
+    bonus value outside 0 to 1) is left to the scalar path."""
+    np = _numpy
+    ok, low, high, components = _bands_of(parsed, region, level, component, company)
+    ok = ok & (np.asarray(method, dtype=object) == "linear")
+    ok = ok & _read_by_component(value, components) & (high != low)
+    width = np.where(ok, high - low, 1.0)
+    return ok, 100 * (value - low) / width
+
+
+def comparatio_arrays(
+    parsed: Any, value: Any, region: Any, level: Any, component: Any, company: Any
+) -> tuple[Any, Any]:
+    """:func:`xlcomp.worksheet.elements.compa_ratio` over arrays: ``value / ((min +
+    max)/2)``, the core's operations in its order; a band not found, a mid of 0 or a
+    bonus value outside 0 to 1 is left to the scalar path."""
+    np = _numpy
+    ok, low, high, components = _bands_of(parsed, region, level, component, company)
+    mid = (low + high) / 2
+    ok = ok & _read_by_component(value, components) & (mid != 0)
+    return ok, value / np.where(ok, mid, 1.0)
+
+
+READS_VALUES = frozenset({bandpercentile_arrays, comparatio_arrays})
+"""The vector functions that take arguments of other kinds than numbers, read."""

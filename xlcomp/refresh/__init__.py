@@ -217,19 +217,22 @@ def error_cells(book: Any, results: Mapping[int, Mapping[tuple[int, int], Any]])
     """
     names = {sheet.index: sheet.name for sheet in book.sheets}
     padding = _array_padding(book, results)
-    found = []
-    for index in sorted(results):
-        for (row, col), value in sorted(results[index].items()):
+    found: list[tuple[int, int, int, str]] = []
+    for index, values in results.items():
+        for (row, col), value in values.items():
+            if type(value) is float:
+                continue
             if is_error(value):
                 if (index, row, col) in padding:
                     continue
-                text = str(value)
+                found.append((index, row, col, str(value)))
             elif isinstance(value, str) and value.startswith(ERROR_PREFIX):
-                text = value
-            else:
-                continue
-            found.append(ErrorCell(names.get(index, str(index)), cell_name(row, col), text))
-    return found
+                found.append((index, row, col, value))
+    found.sort(key=lambda f: f[:3])
+    return [
+        ErrorCell(names.get(index, str(index)), cell_name(row, col), text)
+        for index, row, col, text in found
+    ]
 
 
 def _array_padding(
@@ -239,7 +242,7 @@ def _array_padding(
     out: set[tuple[int, int, int]] = set()
     for sheet in book.sheets:
         values = results.get(sheet.index, {})
-        for cell in sheet.cells.values():
+        for cell in sheet.formula_cells():
             if cell.ftype != "array" or not cell.fref:
                 continue
             r1, c1, r2, c2 = split_range(cell.fref)
@@ -372,7 +375,7 @@ def _refresh(
 def _formula_texts(book: Book) -> Iterator[str]:
     """The text of every formula of ``book``: cells, then defined names."""
     for sheet in book.sheets:
-        for cell in sheet.cells.values():
+        for cell in sheet.formula_cells():
             if cell.formula:
                 yield cell.formula
     for name in book.names:

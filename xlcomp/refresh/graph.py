@@ -237,10 +237,10 @@ def build_graph(
 
     for sheet in book.sheets:
         masters: dict[int, tuple[str, int, int]] = {}
-        for cell in sheet.cells.values():
+        for cell in sheet.formula_cells():
             if cell.ftype == "shared" and cell.formula and cell.si is not None:
                 masters[cell.si] = (cell.formula, cell.row, cell.col)
-        for cell in sheet.cells.values():
+        for cell in sheet.formula_cells():
             if cell.ftype is None:
                 continue
             text = cell.formula

@@ -15,6 +15,7 @@ row is created if needed).
 from __future__ import annotations
 
 import re
+from operator import itemgetter
 from typing import Any
 
 from xlcomp.refresh.book import Sheet
@@ -68,18 +69,25 @@ def _same_type(old_t: str | None, new_t: bytes | None) -> bool:
     return old_t is not None and old_t.encode() == new_t
 
 
-def _new_element(sheet: Sheet, old: bytes, t: bytes | None, v: bytes) -> bytes:
-    p = sheet.prefix
-    end_tag = old.index(b">")
-    self_closing = old[end_tag - 1 : end_tag] == b"/"
-    attrs = old[len(p) + 2 : end_tag - 1 if self_closing else end_tag]
+def _retyped_head(p: bytes, attrs: bytes, t: bytes | None) -> bytes:
+    """The start tag of a cell with attributes ``attrs`` (as written, between ``<c`` and
+    ``>``) whose type becomes ``t``: ``t`` removed, then ``t="..."`` added unless the
+    value is a number (``t="n"``, as LibreOffice writes, already says number: kept)."""
     old_t = _T_ATTR.search(attrs)
     if t is None and old_t is not None and old_t.group(0).split(b"=")[1].strip(b"\"' ") == b"n":
-        pass  # t="n" (as LibreOffice writes) already says number: keep the bytes
+        pass
     else:
         attrs = _T_ATTR.sub(b"", attrs)
     if t is not None:
         attrs = attrs.rstrip() + b' t="' + t + b'"'
+    return b"<%sc%s>" % (p, attrs)
+
+
+def _new_element(sheet: Sheet, old: bytes, t: bytes | None, v: bytes) -> bytes:
+    p = sheet.prefix
+    end_tag = old.index(b">")
+    self_closing = old[end_tag - 1 : end_tag] == b"/"
+    head = _retyped_head(p, old[len(p) + 2 : end_tag - 1 if self_closing else end_tag], t)
     inner = b"" if self_closing else old[end_tag + 1 : -(len(p) + 4)]
     v_el = b"<%sv>%s</%sv>" % (p, v, p)
     v_re = re.compile(rb"<%sv\b[^>]*?(?:/>|>.*?</%sv>)" % (re.escape(p), re.escape(p)), re.S)
@@ -91,7 +99,7 @@ def _new_element(sheet: Sheet, old: bytes, t: bytes | None, v: bytes) -> bytes:
         m = f_re.search(inner)
         at = m.end() if m else 0
         inner = inner[:at] + v_el + inner[at:]
-    return b"<%sc%s>%s</%sc>" % (p, attrs, inner, p)
+    return b"%s%s</%sc>" % (head, inner, p)
 
 
 _F_REF = re.compile(rb"(<(?:\w+:)?f\b[^>]*?\bref\s*=\s*\")[^\"]*(\")")
@@ -122,32 +130,66 @@ def patch_sheet(
     array formulas whose spill range changed, by anchor cell.
     """
     p = sheet.prefix
+    xml = sheet.xml
+    v_open = b"<%sv>" % p
     edits: list[tuple[int, int, bytes]] = []
     missing: dict[int, list[tuple[int, bytes]]] = {}
     changed = 0
     new_refs = spill_refs or {}
-    for (row, col), value in sorted(results.items()):
-        cell = sheet.cells.get((row, col))
-        new_ref = new_refs.get((row, col))
+    cell_at = sheet.cell
+    for key, value in results.items():
+        cell = cell_at(key)
+        new_ref = new_refs.get(key) if new_refs else None
         if value is EMPTY:
             if cell is not None and cell.value is not EMPTY:
-                old = sheet.xml[cell.start : cell.end]
+                old = xml[cell.start : cell.end]
                 edits.append((cell.start, cell.end, _cleared(old)))
                 changed += 1
             continue
-        t, v = serialize(value)
-        if cell is not None:
-            if same_value(cell.value, value) and (cell.value is not EMPTY) and new_ref is None:
+        if type(value) is float:
+            old_value = cell.value if cell is not None and new_ref is None else None
+            if type(old_value) is float and old_value == value:
                 continue
-            if new_ref is None and cell.vstart >= 0 and _same_type(cell.t, t):
-                edits.append((cell.vstart, cell.vend, v))
-            else:
-                old = sheet.xml[cell.start : cell.end]
-                el = _new_element(sheet, old, t, v)
-                if new_ref is not None:
-                    el = _with_ref(el, new_ref.encode())
-                edits.append((cell.start, cell.end, el))
+            t = None
+            v = (
+                b"%d" % int(value)
+                if value.is_integer() and abs(value) < 1e16
+                else repr(value).encode()
+            )
         else:
+            t, v = serialize(value)
+            if (
+                cell is not None
+                and new_ref is None
+                and cell.value is not EMPTY
+                and same_value(cell.value, value)
+            ):
+                continue
+        if cell is not None:
+            # The span of <v>'s text as offsets from the cell's start (Cell keeps them so).
+            voff = cell._vstart
+            if new_ref is None and voff >= 0:
+                start = cell.start
+                vstart, vend = start + voff, start + cell._vend
+                if _same_type(cell.t, t):
+                    edits.append((vstart, vend, v))
+                    changed += 1
+                    continue
+                if xml[vstart - len(v_open) : vstart] == v_open:
+                    # Only the type changes: the start tag and the text of <v>.
+                    head_end = xml.index(b">", start, vstart)
+                    head = _retyped_head(p, xml[start + len(p) + 2 : head_end], t)
+                    edits.append((start, head_end + 1, head))
+                    edits.append((vstart, vend, v))
+                    changed += 1
+                    continue
+            old = xml[cell.start : cell.end]
+            el = _new_element(sheet, old, t, v)
+            if new_ref is not None:
+                el = _with_ref(el, new_ref.encode())
+            edits.append((cell.start, cell.end, el))
+        else:
+            row, col = key
             ta = b' t="' + t + b'"' if t is not None else b""
             el = b'<%sc r="%s"%s><%sv>%s</%sv></%sc>' % (
                 p,
@@ -163,19 +205,33 @@ def patch_sheet(
     if missing:
         edits.extend(_insertions(sheet, missing))
     if not edits:
-        return sheet.xml, 0
-    return apply_edits(sheet.xml, edits), changed
+        return xml, 0
+    return apply_edits(xml, edits), changed
+
+
+_CHUNK_EDITS = 4096
+"""Edits joined into one piece at a time (the pieces between them are short copies)."""
 
 
 def apply_edits(xml: bytes, edits: list[tuple[int, int, bytes]]) -> bytes:
-    """``xml`` with each byte span ``[start, end)`` replaced; spans must not overlap."""
-    out, pos = [], 0
-    for start, end, data in sorted(edits, key=lambda e: (e[0], e[1])):
-        out.append(xml[pos:start])
-        out.append(data)
-        pos = end
-    out.append(xml[pos:])
-    return b"".join(out)
+    """``xml`` with each byte span ``[start, end)`` replaced; spans must not overlap.
+
+    Edits at the same position keep the order they are given in. The output is joined
+    a few thousand edits at a time, so the short copies between edits do not all live
+    at once beside the output.
+    """
+    edits = sorted(edits, key=itemgetter(0, 1))
+    chunks: list[bytes] = []
+    pos = 0
+    for first in range(0, len(edits), _CHUNK_EDITS):
+        out = []
+        for start, end, data in edits[first : first + _CHUNK_EDITS]:
+            out.append(xml[pos:start])
+            out.append(data)
+            pos = end
+        chunks.append(b"".join(out))
+    chunks.append(xml[pos:])
+    return b"".join(chunks)
 
 
 def _insertions(
@@ -183,9 +239,11 @@ def _insertions(
 ) -> list[tuple[int, int, bytes]]:
     p = sheet.prefix
     edits: list[tuple[int, int, bytes]] = []
+    cells = sheet.cells
     by_row: dict[int, list[tuple[int, int]]] = {}
-    for (r, c), cell in sheet.cells.items():
-        by_row.setdefault(r, []).append((c, cell.start))
+    for r, c in sheet.values:
+        if r in missing:
+            by_row.setdefault(r, []).append((c, cells[(r, c)].start))
     new_rows: list[tuple[int, bytes]] = []
     for row, items in sorted(missing.items()):
         items.sort()

@@ -37,13 +37,18 @@ from typing import Any
 
 from xlcomp.errors import WorkbookError
 from xlcomp.ooxml import Package, open_workbook, write_package
+from xlcomp.ooxml.package import PartMap
 from xlcomp.refresh.book import Book, read_book, split_range
 from xlcomp.refresh.compiler import CellStore, Compiler
 from xlcomp.refresh.evaluate import evaluate
 from xlcomp.refresh.functions import calls_other_functions, default_udfs
 from xlcomp.refresh.graph import CellKey, DependencyGraph, Failure, build_graph
 from xlcomp.refresh.parser import cell_name
-from xlcomp.refresh.patch import drop_full_calc_on_load, patch_sheet, set_full_calc_on_load
+from xlcomp.refresh.patch import (
+    drop_full_calc_on_load,
+    patch_sheet_pieces,
+    set_full_calc_on_load,
+)
 from xlcomp.refresh.values import is_error
 
 __all__ = [
@@ -177,9 +182,12 @@ def store_values(recalc: Recalculation) -> int:
             ref = cell_name(r1, c1) + (f":{cell_name(r2, c2)}" if (r1, c1) != (r2, c2) else "")
             if (anchor.fref or "").replace("$", "").upper() != ref:
                 refs[(r, c)] = ref
-        xml, n = patch_sheet(sheet, results, refs)
+        pieces, n = patch_sheet_pieces(sheet, results, refs)
         if n:
-            pkg.parts[sheet.part] = xml
+            if isinstance(pkg.parts, PartMap):
+                pkg.parts.set_pieces(sheet.part, pieces)
+            else:
+                pkg.parts[sheet.part] = b"".join(pieces)
             changed += n
     wb = pkg.parts[book.workbook_part]
     # Cells left uncomputed keep stale values: Excel must recalculate them on open.

@@ -355,7 +355,7 @@ _SCAN = (
     rb'<%(p)sc r="(?P<col>[A-Z]{1,3})(?P<row>[0-9]+)"(?: s="[0-9]+")?(?: t="(?P<t>[a-zA-Z]+)")?'
     rb"(?:/>|>(?:<%(p)sf>(?P<f>[^<]{0,%(n)d})</%(p)sf>)?(?:<%(p)sv>(?P<v>[^<]{0,%(n)d})</%(p)sv>"
     rb"|<%(p)sis><%(p)st>(?P<is>[^<]{0,%(n)d})</%(p)st></%(p)sis>)?</%(p)sc>)"
-    rb"|<%(p)srow\b(?P<rattrs>[^>]*?)(?P<rclose>/?)>"
+    rb'|<%(p)srow\b(?: r="(?P<rnum>[0-9]+)"(?=[\s/>]))?(?P<rattrs>[^>]*?)(?P<rclose>/?)>'
     rb"|</%(p)srow>"
     rb"|<%(p)sc\b(?P<cattrs>[^>]*?)(?:/>|>(?P<inner>.*?)</%(p)sc>)"
 )
@@ -517,7 +517,7 @@ def _scan_span(
     repeated = False
     last_row_b, last_row = b"", 0
     for m in scanner.finditer(xml, lo, hi):
-        col_b, row_b, t, ftext, v, inline, rattrs, rclose, cattrs, inner = m.groups()
+        col_b, row_b, t, ftext, v, inline, rnum, rattrs, rclose, cattrs, inner = m.groups()
         if col_b is not None:  # the common form
             if row_b != last_row_b:  # one number object for the cells of a row
                 last_row_b, last_row = row_b, int(row_b)
@@ -576,8 +576,7 @@ def _scan_span(
             cells[key] = cell
             continue
         if rattrs is not None:
-            ra = _attrs(rattrs)
-            r = ra.get(b"r")
+            r = rnum if rnum is not None else _attrs(rattrs).get(b"r")
             row_no = int(r) if r is not None else row_no + 1
             col_no = 0
             if rows:

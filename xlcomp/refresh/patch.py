@@ -154,8 +154,9 @@ def patch_sheet_pieces(
     changed = 0
     new_refs = spill_refs or {}
     cell_at = sheet.cell
+    made = sheet._cells.get  # the cell objects made already (formula cells): no call
     for key, value in results.items():
-        cell = cell_at(key)
+        cell = made(key) or cell_at(key)
         new_ref = new_refs.get(key) if new_refs else None
         if value is EMPTY:
             if cell is not None and cell.value is not EMPTY:

@@ -10,6 +10,11 @@ text, booleans and errors, absent for numbers), the ``<f>`` element and anything
 cached value already equals the new one is not touched at all. Cells of a spilled array
 formula that the file does not hold yet are inserted in column order into their row (the
 row is created if needed).
+
+The edits are kept as arrays of positions, sorted once, and the new part is made as
+pieces of a few hundred kilobytes that the package writer deflates one after the other
+(:meth:`xlcomp.ooxml.package.PartMap.set_pieces`), so a rewritten sheet is never held
+twice.
 """
 
 from __future__ import annotations

@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -24,8 +25,9 @@ from tests.hostile import SHEET_NS, workbook_parts, write_zip
 from tests.hostile import deflated as deflated_entry
 from xlcomp.errors import UnsafeWorkbookError, WorkbookError
 from xlcomp.ooxml import Package, check_well_formed, parse
-from xlcomp.refresh import refresh_workbook
-from xlcomp.refresh.book import Sheet, read_book
+from xlcomp.ooxml.package import PartMap
+from xlcomp.refresh import refresh_with_values, refresh_workbook
+from xlcomp.refresh.book import Sheet, _scan_span, read_book
 from xlcomp.refresh.patch import patch_sheet
 from xlcomp.refresh.values import EMPTY, to_error
 
@@ -264,6 +266,21 @@ def test_both_branches_read_what_was_written(cells: list[tuple[Any, str | None]]
             5.0,
             '<c r="B2"><f>A2</f><v>5</v></c>',
         ),
+        (  # LibreOffice's t="n" becomes text: t says str
+            '<c r="B2" t="n" s="2"><f>T(A2)</f><v>0</v></c>',
+            "above mid",
+            '<c r="B2" s="2" t="str"><f>T(A2)</f><v>above mid</v></c>',
+        ),
+        (  # a number becomes a logical
+            '<c r="B2"><f>A2&gt;1</f><v>0</v></c>',
+            True,
+            '<c r="B2" t="b"><f>A2&gt;1</f><v>1</v></c>',
+        ),
+        (  # text with <v xml:space> becomes a number: <v> is written anew
+            '<c r="B2" t="str"><f>N(A2)</f><v xml:space="preserve"> x</v></c>',
+            3.0,
+            '<c r="B2"><f>N(A2)</f><v>3</v></c>',
+        ),
     ],
 )
 @pytest.mark.parametrize("form", ["as written", "general"])
@@ -438,6 +455,18 @@ def test_refresh_leaves_collector_as_found(tmp_path: Path) -> None:
     )
     assert report.ok and seen and not any(seen)
     assert gc.isenabled()
+    # What the refresh kept is not left in the youngest generation, where the first
+    # collection after it would walk every object: it is in the oldest.
+    rows = "".join(
+        f'<c r="A{r}"><v>{r}</v></c><c r="B{r}"><f>A{r}*3</f></c>' for r in range(2, 3000)
+    )
+    big = write_zip(
+        tmp_path / "big.xlsx",
+        [deflated_entry(k, v.encode()) for k, v in workbook_parts(sheet=sheet_of(rows)).items()],
+    )
+    report, recalc = refresh_with_values(big, tmp_path / "o3.xlsx")
+    assert report.computed == 2998 and recalc.value((0, 2999, 2)) == 2999 * 3
+    assert any(o is recalc.values for o in gc.get_objects(generation=2))
     with pytest.raises(UnsafeWorkbookError):
         bad = {**parts, "xl/worksheets/sheet1.xml": "<a>" * 300 + "</a>" * 300}
         refresh_workbook(
@@ -445,3 +474,90 @@ def test_refresh_leaves_collector_as_found(tmp_path: Path) -> None:
             tmp_path / "o2.xlsx",
         )
     assert gc.isenabled()
+
+
+# A sheet's rows and cells in the forms the lazy reading must agree on: every cell read
+# as an object at once (the reference) and plain cells made on first access.
+LAZY_SHEETS = [
+    (  # plain and formula cells in rows of their own number
+        '<row r="1"><c r="A1"><v>1</v></c><c r="B1" t="s"><v>1</v></c></row>'
+        '<row r="2"><c r="A2"><f>A1*2</f><v>2</v></c><c r="B2" t="str"><v>x</v></c>'
+        '<c r="C2" s="4"/></row><row r="3"/>',
+        {(1, 1): 1.0, (1, 2): "beta & co", (2, 1): 2.0, (2, 2): "x", (2, 3): EMPTY},
+    ),
+    (  # rows without a number follow the one before; cells without r their row
+        '<row r="4"><c r="A4"><v>4</v></c></row><row><c r="A5"><v>5</v></c><c><v>6</v></c></row>',
+        {(4, 1): 4.0, (5, 1): 5.0, (5, 2): 6.0},
+    ),
+    (  # a cell whose reference is not in its row's number
+        '<row r="7"><c r="A7"><v>7</v></c><c r="B8"><v>8</v></c></row>',
+        {(7, 1): 7.0, (8, 2): 8.0},
+    ),
+    (  # a row number read twice: each cell still read, in the order of the file
+        '<row r="2"><c r="A2"><v>1</v></c></row><row r="2"><c r="B2"><v>2</v></c></row>',
+        {(2, 1): 1.0, (2, 2): 2.0},
+    ),
+    (  # a cell reference read twice: the last one read wins, formula and all
+        '<row r="2"><c r="A2"><f>1+1</f><v>2</v></c><c r="A2"><v>5</v></c>'
+        '<c r="B2"><v>3</v></c><c r="B2"><f>B1</f><v>0</v></c></row>',
+        {(2, 1): 5.0, (2, 2): 0.0},
+    ),
+]
+
+
+@pytest.mark.parametrize(("rows", "expected"), LAZY_SHEETS)
+def test_lazy_cells_read_as_objects_alike(rows: str, expected: dict[Any, Any]) -> None:
+    """Plain cells made on first access are the cells an eager reading makes: same keys
+    in the same order, same spans, values and formulas; values by hand."""
+    xml = (f'<worksheet xmlns="{SHEET_NS}"><sheetData>{rows}</sheetData></worksheet>').encode()
+    pkg = package(xml.decode())
+    lazy = read_book(pkg).sheets[0]
+    assert {k: v for k, v in lazy.values.items()} == expected
+    assert list(lazy.values) == list(expected)
+    eager = Sheet(lazy.name, lazy.index, lazy.part, lazy.xml, lazy.prefix)
+    eager._reader = lazy._reader
+    start = xml.index(b"<sheetData>") + len(b"<sheetData>")
+    _scan_span(eager, start, xml.index(b"</sheetData>"), lazy=False)
+    assert list(eager._cells) == list(expected)
+    for key in reversed(list(expected)):  # rows asked for out of order
+        assert lazy.cells[key] == eager._cells[key], key
+        assert key in lazy.cells
+    assert list(lazy.cells.items()) == list(eager._cells.items())
+    assert [c.formula for c in lazy.formula_cells()] == [
+        c.formula for c in eager._cells.values() if c.ftype is not None
+    ]
+    assert lazy.cell((99, 1)) is None
+    with pytest.raises(KeyError):
+        lazy.cells[(99, 1)]
+
+
+def test_repeated_cell_patched_at_the_one_read() -> None:
+    """A repeated reference: the value written lands in the cell that was read (the
+    last), the first copy stays byte for byte."""
+    cells = '<c r="B2"><v>3</v></c><c r="B2"><f>A2</f><v>0</v></c>'
+    sheet = read_sheet(cells)
+    out, changed = patch_sheet(sheet, {(2, 2): 7.0})
+    assert changed == 1
+    assert out == sheet.xml.replace(b"<f>A2</f><v>0</v>", b"<f>A2</f><v>7</v>")
+
+
+def test_written_pieces_make_the_same_zip_as_bytes(tmp_path: Path) -> None:
+    """A part set as pieces is written, and read back, as the bytes of their join."""
+    sheet = sheet_of('<c r="A2"><v>1</v></c>')
+    path = tmp_path / "in.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in workbook_parts(sheet=sheet).items():
+            archive.writestr(name, text)
+    part = "xl/worksheets/sheet1.xml"
+    new = sheet.replace("<v>1</v>", "<v>2</v>").encode()
+    joined, pieced = Package.open(path), Package.open(path)
+    joined.parts[part] = new
+    assert isinstance(pieced.parts, PartMap)
+    pieced.parts.set_pieces(part, [new[:10], new[10:30], new[30:]])
+    assert pieced.parts.is_loaded(part)
+    assert joined.to_bytes() == pieced.to_bytes()
+    assert b"".join(pieced.stream(part)) == new
+    assert pieced.parts[part] == new  # joined once on reading
+    assert pieced.parts.pieces(part) is None
+    with pytest.raises(TypeError):
+        pieced.parts.set_pieces(part, [new, "text"])  # type: ignore[list-item]

@@ -9,11 +9,18 @@ never carry one), so the scanner only ever sees well-formed, entity-free XML.
 Cached values are read as the engine's values: numbers as ``float``, text as ``str``,
 booleans as ``bool``, errors as formulas' ``XlError``, and a cell without value as
 ``EMPTY``.
+
+What a cell costs is what a large sheet costs (a 50,000-row pipeline holds 650,000): one
+regular expression reads a cell in its common form in one match; a plain cell (a value, no
+formula) is kept as its value alone in ``Sheet.values``, and becomes a :class:`Cell` only
+when a command asks for it (its row is read again); a formula cell is a :class:`Cell`
+whose ends are offsets from its start.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -61,28 +68,136 @@ def decode_xstring(text: str) -> str:
     return _XSTRING.sub(lambda m: chr(int(m.group(1), 16)), text)
 
 
-@dataclass(slots=True)
 class Cell:
     """One ``<c>`` element: position, byte span in its part, cached value, formula.
 
-    ``t`` is the type attribute as written (None when absent); ``vstart``/``vend`` is the
-    byte span of the text of its ``<v>`` element (-1 when it has none), where the patcher
-    splices a new value of the same type without rewriting the element.
+    ``start``/``end`` is the byte span of the element in its part; ``t`` is the type
+    attribute as written (None when absent); ``vstart``/``vend`` is the byte span of the
+    text of its ``<v>`` element (-1 when it has none), where the patcher splices a new
+    value of the same type without rewriting the element. ``ftype`` is the ``t`` of its
+    ``<f>`` (``normal``, ``shared``, ``array``, ``dataTable``; None without formula),
+    ``fref`` and ``si`` the ``ref`` and ``si`` of its ``<f>``, ``dynamic`` whether it
+    has cell metadata (``cm``: a dynamic array formula that spills).
+
+    The ends are kept as offsets from ``start`` (small numbers Python does not allocate),
+    so a sheet of a million cells holds one position object per cell, not four.
     """
 
-    row: int
-    col: int
-    start: int
-    end: int
-    value: Any
-    formula: str | None = None
-    ftype: str | None = None
-    fref: str | None = None
-    si: int | None = None
-    dynamic: bool = False  # cm="..." (cell metadata): a dynamic array formula that spills
-    t: str | None = None
-    vstart: int = -1
-    vend: int = -1
+    __slots__ = (
+        "_end",
+        "_vend",
+        "_vstart",
+        "col",
+        "dynamic",
+        "formula",
+        "fref",
+        "ftype",
+        "row",
+        "si",
+        "start",
+        "t",
+        "value",
+    )
+
+    def __init__(
+        self,
+        row: int,
+        col: int,
+        start: int,
+        end: int,
+        value: Any,
+        formula: str | None = None,
+        ftype: str | None = None,
+        fref: str | None = None,
+        si: int | None = None,
+        dynamic: bool = False,
+        t: str | None = None,
+        vstart: int = -1,
+        vend: int = -1,
+    ) -> None:
+        self.row = row
+        self.col = col
+        self.start = start
+        self._end = end - start
+        self.value = value
+        self.formula = formula
+        self.ftype = ftype
+        self.fref = fref
+        self.si = si
+        self.dynamic = dynamic
+        self.t = t
+        self._vstart = vstart - start if vstart >= 0 else -1
+        self._vend = vend - start if vend >= 0 else -1
+
+    @property
+    def end(self) -> int:
+        """Where the element ends (exclusive)."""
+        return self.start + self._end
+
+    @end.setter
+    def end(self, at: int) -> None:
+        self._end = at - self.start
+
+    @property
+    def vstart(self) -> int:
+        """Where the text of ``<v>`` starts; -1 without ``<v>``."""
+        return self.start + self._vstart if self._vstart >= 0 else -1
+
+    @vstart.setter
+    def vstart(self, at: int) -> None:
+        self._vstart = at - self.start if at >= 0 else -1
+
+    @property
+    def vend(self) -> int:
+        """Where the text of ``<v>`` ends (exclusive); -1 without ``<v>``."""
+        return self.start + self._vend if self._vend >= 0 else -1
+
+    @vend.setter
+    def vend(self, at: int) -> None:
+        self._vend = at - self.start if at >= 0 else -1
+
+    def _fields(self) -> tuple[Any, ...]:
+        return (
+            self.row,
+            self.col,
+            self.start,
+            self.end,
+            self.value,
+            self.formula,
+            self.ftype,
+            self.fref,
+            self.si,
+            self.dynamic,
+            self.t,
+            self.vstart,
+            self.vend,
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Cell):
+            return NotImplemented
+        return self._fields() == other._fields()
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        names = [
+            "row",
+            "col",
+            "start",
+            "end",
+            "value",
+            "formula",
+            "ftype",
+            "fref",
+            "si",
+            "dynamic",
+            "t",
+            "vstart",
+            "vend",
+        ]
+        shown = ", ".join(f"{n}={v!r}" for n, v in zip(names, self._fields(), strict=True))
+        return f"Cell({shown})"
 
 
 @dataclass
@@ -98,20 +213,92 @@ class Row:
 
 @dataclass
 class Sheet:
-    """A worksheet: its cells, rows and the bytes they were read from."""
+    """A worksheet: its cells, rows and the bytes they were read from.
+
+    ``values[(row, column)]`` is every cell's cached value, in the order of the file;
+    ``cells`` the same cells as :class:`Cell` objects (made on first access for plain
+    cells, see :class:`CellMap`); :meth:`formula_cells` the cells with a formula.
+    """
 
     name: str
     index: int
     part: str
     xml: bytes
     prefix: bytes
-    cells: dict[tuple[int, int], Cell] = field(default_factory=dict)
     rows: dict[int, Row] = field(default_factory=dict)
     sheetdata_start: int = -1
     sheetdata_end: int = -1
     sheetdata_self_closing: bool = False
     max_row: int = 0
     max_col: int = 0
+    values: dict[tuple[int, int], Any] = field(default_factory=dict)
+    _cells: dict[tuple[int, int], Cell] = field(default_factory=dict, repr=False)
+    _reader: _CellReader | None = field(default=None, repr=False)
+
+    @property
+    def cells(self) -> CellMap:
+        """Every cell by (row, column), in the order of the file."""
+        return CellMap(self)
+
+    def cell(self, key: tuple[int, int]) -> Cell | None:
+        """The cell at (row, column), or None when the sheet holds none there."""
+        cell = self._cells.get(key)
+        if cell is None and key in self.values:
+            self._row_cells(key[0])
+            cell = self._cells[key]
+        return cell
+
+    def formula_cells(self) -> Iterator[Cell]:
+        """The cells that hold a formula (``ftype`` set), in the order of the file."""
+        return (c for c in self._cells.values() if c.ftype is not None)
+
+    def _row_cells(self, row: int) -> None:
+        """Make the cell objects of row ``row`` that the first reading left as values."""
+        rec = self.rows.get(row)
+        if rec is None or rec.self_closing or rec.content_end < 0:
+            return
+        found: dict[tuple[int, int], Cell] = {}
+        saved, self._cells = self._cells, found
+        try:
+            _scan_span(self, rec.tag_end, rec.content_end, lazy=False, row_no=row, rows=False)
+        finally:
+            self._cells = saved
+        for key, cell in found.items():
+            if key not in saved:
+                saved[key] = cell
+
+
+class CellMap(Mapping[tuple[int, int], Cell]):
+    """A sheet's cells as a read-only mapping (row, column) -> :class:`Cell`.
+
+    Formula cells and cells in a rare form are objects from the first reading; a plain
+    cell becomes one when first asked for (its row's bytes are read again), so that a
+    refresh, which needs the values alone, never makes them.
+    """
+
+    __slots__ = ("_sheet",)
+
+    def __init__(self, sheet: Sheet) -> None:
+        self._sheet = sheet
+
+    def __getitem__(self, key: tuple[int, int]) -> Cell:
+        sheet = self._sheet
+        cell = sheet._cells.get(key)
+        if cell is None:
+            if key not in sheet.values:
+                raise KeyError(key)
+            sheet._row_cells(key[0])
+            cell = sheet._cells[key]
+        return cell
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._sheet.values
+
+    def __iter__(self) -> Iterator[tuple[int, int]]:
+        return iter(self._sheet.values)
+
+    def __len__(self) -> int:
+        return len(self._sheet.values)
 
 
 @dataclass
@@ -174,7 +361,7 @@ _SCAN = (
     rb'<%(p)sc r="(?P<col>[A-Z]{1,3})(?P<row>[0-9]+)"(?: s="[0-9]+")?(?: t="(?P<t>[a-zA-Z]+)")?'
     rb"(?:/>|>(?:<%(p)sf>(?P<f>[^<]{0,%(n)d})</%(p)sf>)?(?:<%(p)sv>(?P<v>[^<]{0,%(n)d})</%(p)sv>"
     rb"|<%(p)sis><%(p)st>(?P<is>[^<]{0,%(n)d})</%(p)st></%(p)sis>)?</%(p)sc>)"
-    rb"|<%(p)srow\b(?P<rattrs>[^>]*?)(?P<rclose>/?)>"
+    rb'|<%(p)srow\b(?: r="(?P<rnum>[0-9]+)"(?=[\s/>]))?(?P<rattrs>[^>]*?)(?P<rclose>/?)>'
     rb"|</%(p)srow>"
     rb"|<%(p)sc\b(?P<cattrs>[^>]*?)(?:/>|>(?P<inner>.*?)</%(p)sc>)"
 )
@@ -263,9 +450,18 @@ class _CellReader:
 
 
 def _scan_sheet(sheet: Sheet, shared: list[str], date1904: bool = False) -> None:
-    """Fill ``sheet.cells`` and ``sheet.rows`` in one pass over the bytes of its sheetData."""
+    """Fill ``sheet.values``, the cell objects and ``sheet.rows`` in one pass over the
+    bytes of its sheetData.
+
+    Plain cells in the common form (a value, no formula) get no :class:`Cell` object:
+    their value goes to ``sheet.values`` and the cell is read again from its row when
+    someone asks for it (:meth:`Sheet.cells`). A sheet whose rows or cells repeat a
+    number is read eagerly, every cell an object, so that the last one read wins as
+    before.
+    """
     xml = sheet.xml
     p = sheet.prefix
+    sheet._reader = _CellReader(p, shared, date1904)
     start_m = re.search(rb"<%ssheetData\b[^>]*?(/?)>" % re.escape(p), xml)
     if start_m is None:
         return
@@ -285,19 +481,53 @@ def _scan_sheet(sheet: Sheet, shared: list[str], date1904: bool = False) -> None
     )
     if body_has_odd:
         raise WorkbookError(f"{sheet.part}: comments or CDATA inside sheetData are not supported")
-    scanner = re.compile(_SCAN % {b"p": re.escape(p), b"n": MAX_CELL_BYTES}, re.S)
-    reader = _CellReader(p, shared, date1904)
-    columns: dict[bytes, int] = {}
+    if not _scan_span(sheet, start_m.end(), end, lazy=True):
+        # A row number or a cell reference read twice: read every cell as an object.
+        sheet.rows.clear()
+        sheet.values.clear()
+        sheet._cells.clear()
+        _scan_span(sheet, start_m.end(), end, lazy=False)
+
+
+def _scanner(prefix: bytes) -> re.Pattern[bytes]:
+    """The sheetData scanner of a namespace prefix."""
+    return re.compile(_SCAN % {b"p": re.escape(prefix), b"n": MAX_CELL_BYTES}, re.S)
+
+
+def _scan_span(
+    sheet: Sheet, lo: int, hi: int, *, lazy: bool, row_no: int = 0, rows: bool = True
+) -> bool:
+    """Read the cells (and, with ``rows``, the rows) of ``sheet.xml[lo:hi]``.
+
+    With ``lazy``, a plain cell in the common form inside a row of its own number is
+    recorded in ``sheet.values`` only; False when a row number or a cell reference
+    repeats (the caller then reads the span again without ``lazy``).
+    """
+    xml = sheet.xml
+    p = sheet.prefix
+    reader = sheet._reader
+    assert reader is not None
+    shared = reader.shared
+    scanner = _scanner(p)
+    columns = _COLUMNS
     types: dict[bytes, str] = {}
-    row_no = 0
+    new_cell = object.__new__
+    values = sheet.values
+    cells = sheet._cells
+    sheet_rows = sheet.rows
     col_no = 0
+    read = 0
     max_row = max_col = 0
     current: Row | None = None
-    cells = sheet.cells
-    for m in scanner.finditer(xml, start_m.end(), end):
-        col_b, row_b, t, ftext, v, inline, rattrs, rclose, cattrs, inner = m.groups()
+    open_row = -1  # the number of the <row> we are inside, -1 outside any
+    repeated = False
+    last_row_b, last_row = b"", 0
+    for m in scanner.finditer(xml, lo, hi):
+        col_b, row_b, t, ftext, v, inline, rnum, rattrs, rclose, cattrs, inner = m.groups()
         if col_b is not None:  # the common form
-            row = int(row_b)
+            if row_b != last_row_b:  # one number object for the cells of a row
+                last_row_b, last_row = row_b, int(row_b)
+            row = last_row
             col = columns.get(col_b) or columns.setdefault(col_b, col_index(col_b.decode()))
             if v is None:
                 value: Any = EMPTY
@@ -305,7 +535,7 @@ def _scan_sheet(sheet: Sheet, shared: list[str], date1904: bool = False) -> None
                     value = decode_xstring(unescape(inline.decode()))
             elif t is None and v:
                 try:
-                    value = float(v)
+                    value = _ZERO if v == b"0" else float(v)
                 except ValueError:
                     value = reader.value(t, b"<%sv>%s</%sv>" % (p, v, p), _where(sheet, m))
             elif t == b"s":
@@ -315,41 +545,58 @@ def _scan_sheet(sheet: Sheet, shared: list[str], date1904: bool = False) -> None
                     value = reader.value(t, b"<%sv>%s</%sv>" % (p, v, p), _where(sheet, m))
             else:
                 value = reader.value(t, b"<%sv>%s</%sv>" % (p, v, p), _where(sheet, m))
-            vstart, vend = m.span(_V_GROUP)
-            start, stop = m.span()
-            cells[(row, col)] = Cell(
-                row,
-                col,
-                start,
-                stop,
-                value,
-                (unescape(ftext.decode()) if ftext else None) if ftext is not None else None,
-                None if ftext is None else "normal",
-                None,
-                None,
-                False,
-                None if t is None else (types.get(t) or types.setdefault(t, t.decode())),
-                vstart,
-                vend,
-            )
+            key = (row, col)
+            values[key] = value
+            read += 1
             col_no = col
             if col > max_col:
                 max_col = col
             if row > max_row:
                 max_row = row
+            if lazy and ftext is None and row == open_row:
+                continue
+            # The fields of Cell set one by one: twice as fast as its constructor.
+            cell = new_cell(Cell)
+            cell.row = row
+            cell.col = col
+            start, stop = m.span()
+            cell.start = start
+            cell._end = stop - start
+            cell.value = value
+            if ftext is None:
+                cell.formula = cell.ftype = None
+            else:
+                cell.formula = (
+                    unescape(ftext.decode()) if b"&" in ftext else ftext.decode()
+                ) or None
+                cell.ftype = "normal"
+            cell.fref = cell.si = None
+            cell.dynamic = False
+            cell.t = None if t is None else (types.get(t) or types.setdefault(t, t.decode()))
+            vstart = m.start(_V_GROUP)
+            if vstart >= 0:
+                cell._vstart = vstart - start
+                cell._vend = m.end(_V_GROUP) - start
+            else:
+                cell._vstart = cell._vend = -1
+            cells[key] = cell
             continue
         if rattrs is not None:
-            ra = _attrs(rattrs)
-            r = ra.get(b"r")
+            r = rnum if rnum is not None else _attrs(rattrs).get(b"r")
             row_no = int(r) if r is not None else row_no + 1
             col_no = 0
-            current = Row(row_no, m.start(), m.end(), bool(rclose))
-            sheet.rows[row_no] = current
+            if rows:
+                if row_no in sheet_rows:
+                    repeated = True
+                current = Row(row_no, m.start(), m.end(), bool(rclose))
+                sheet_rows[row_no] = current
+            open_row = -1 if rclose else row_no
             max_row = max(max_row, row_no)
             continue
         if cattrs is None:  # </row>
             if current is not None:
                 current.content_end = m.start()
+            open_row = -1
             continue
         ca = _attrs(cattrs)
         ref = ca.get(b"r")
@@ -387,12 +634,21 @@ def _scan_sheet(sheet: Sheet, shared: list[str], date1904: bool = False) -> None
                 si = fa.get(b"si")
                 cell.si = int(si) if si is not None else None
         cells[(row, col)] = cell
+        values[(row, col)] = cell.value
+        read += 1
         if col > max_col:
             max_col = col
         if row > max_row:
             max_row = row
     sheet.max_row = max(sheet.max_row, max_row)
     sheet.max_col = max(sheet.max_col, max_col)
+    return not lazy or not (repeated or read != len(values))
+
+
+_ZERO = 0.0
+"""The cached value of most formulas a program wrote without computing them: one object."""
+_COLUMNS: dict[bytes, int] = {}
+"""Column letters -> number, as the scanner meets them (at most 18,278 entries)."""
 
 
 def _where(sheet: Sheet, m: re.Match[bytes]) -> str:

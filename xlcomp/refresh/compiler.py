@@ -136,7 +136,7 @@ class CellStore:
     def __init__(self, book: Book) -> None:
         self.sheets = {s.index: s for s in book.sheets}
         self.values: dict[int, dict[tuple[int, int], Any]] = {
-            s.index: {k: c.value for k, c in s.cells.items()} for s in book.sheets
+            s.index: dict(s.values) for s in book.sheets
         }
         self.range_cache: dict[Rect, Any] = {}
         self.columns: dict[tuple[int, int, int, int], list[Any]] = {}

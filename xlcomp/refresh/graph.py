@@ -294,13 +294,13 @@ def _sheet_nodes(
     names = book.sheet_names
     compile_cell = compiler.compile_cell
     masters: dict[int, tuple[str, int, int]] = {}
-    for cell in sheet.cells.values():
+    for cell in sheet.formula_cells():
         if cell.ftype == "shared" and cell.formula and cell.si is not None:
             masters[cell.si] = (cell.formula, cell.row, cell.col)
     nodes: list[FormulaCell] = []
     failed: list[Failure] = []
     runs: dict[int, FormulaCell] = {}  # the open run of each column
-    for cell in sheet.cells.values():
+    for cell in sheet.formula_cells():
         ftype = cell.ftype
         if ftype is None:
             continue

@@ -10,12 +10,20 @@ text, booleans and errors, absent for numbers), the ``<f>`` element and anything
 cached value already equals the new one is not touched at all. Cells of a spilled array
 formula that the file does not hold yet are inserted in column order into their row (the
 row is created if needed).
+
+The edits are kept as arrays of positions, sorted once, and the new part is made as
+pieces of a few hundred kilobytes that the package writer deflates one after the other
+(:meth:`xlcomp.ooxml.package.PartMap.set_pieces`), so a rewritten sheet is never held
+twice.
 """
 
 from __future__ import annotations
 
 import re
+from array import array
 from typing import Any
+
+import numpy as np
 
 from xlcomp.refresh.book import Sheet
 from xlcomp.refresh.parser import cell_name
@@ -68,18 +76,25 @@ def _same_type(old_t: str | None, new_t: bytes | None) -> bool:
     return old_t is not None and old_t.encode() == new_t
 
 
-def _new_element(sheet: Sheet, old: bytes, t: bytes | None, v: bytes) -> bytes:
-    p = sheet.prefix
-    end_tag = old.index(b">")
-    self_closing = old[end_tag - 1 : end_tag] == b"/"
-    attrs = old[len(p) + 2 : end_tag - 1 if self_closing else end_tag]
+def _retyped_head(p: bytes, attrs: bytes, t: bytes | None) -> bytes:
+    """The start tag of a cell with attributes ``attrs`` (as written, between ``<c`` and
+    ``>``) whose type becomes ``t``: ``t`` removed, then ``t="..."`` added unless the
+    value is a number (``t="n"``, as LibreOffice writes, already says number: kept)."""
     old_t = _T_ATTR.search(attrs)
     if t is None and old_t is not None and old_t.group(0).split(b"=")[1].strip(b"\"' ") == b"n":
-        pass  # t="n" (as LibreOffice writes) already says number: keep the bytes
+        pass
     else:
         attrs = _T_ATTR.sub(b"", attrs)
     if t is not None:
         attrs = attrs.rstrip() + b' t="' + t + b'"'
+    return b"<%sc%s>" % (p, attrs)
+
+
+def _new_element(sheet: Sheet, old: bytes, t: bytes | None, v: bytes) -> bytes:
+    p = sheet.prefix
+    end_tag = old.index(b">")
+    self_closing = old[end_tag - 1 : end_tag] == b"/"
+    head = _retyped_head(p, old[len(p) + 2 : end_tag - 1 if self_closing else end_tag], t)
     inner = b"" if self_closing else old[end_tag + 1 : -(len(p) + 4)]
     v_el = b"<%sv>%s</%sv>" % (p, v, p)
     v_re = re.compile(rb"<%sv\b[^>]*?(?:/>|>.*?</%sv>)" % (re.escape(p), re.escape(p)), re.S)
@@ -91,7 +106,7 @@ def _new_element(sheet: Sheet, old: bytes, t: bytes | None, v: bytes) -> bytes:
         m = f_re.search(inner)
         at = m.end() if m else 0
         inner = inner[:at] + v_el + inner[at:]
-    return b"<%sc%s>%s</%sc>" % (p, attrs, inner, p)
+    return b"%s%s</%sc>" % (head, inner, p)
 
 
 _F_REF = re.compile(rb"(<(?:\w+:)?f\b[^>]*?\bref\s*=\s*\")[^\"]*(\")")
@@ -115,39 +130,91 @@ def patch_sheet(
     results: dict[tuple[int, int], Any],
     spill_refs: dict[tuple[int, int], str] | None = None,
 ) -> tuple[bytes, int]:
-    """The sheet's XML with ``results`` written in, and how many cells changed.
+    """The sheet's XML with ``results`` written in, and how many cells changed
+    (:func:`patch_sheet_pieces`, joined)."""
+    pieces, changed = patch_sheet_pieces(sheet, results, spill_refs)
+    return pieces[0] if len(pieces) == 1 else b"".join(pieces), changed
+
+
+def patch_sheet_pieces(
+    sheet: Sheet,
+    results: dict[tuple[int, int], Any],
+    spill_refs: dict[tuple[int, int], str] | None = None,
+) -> tuple[list[bytes], int]:
+    """The sheet's XML with ``results`` written in, as consecutive pieces of a few
+    hundred kilobytes (to be written out without joining them), and how many cells
+    changed.
 
     A result that is ``EMPTY`` clears the cell's value (a dynamic array that spills
     less than before); ``spill_refs`` gives the new ``ref`` of the ``<f>`` of dynamic
     array formulas whose spill range changed, by anchor cell.
     """
     p = sheet.prefix
-    edits: list[tuple[int, int, bytes]] = []
+    xml = sheet.xml
+    v_open = b"<%sv>" % p
+    edits = _Edits()
+    add = edits.add
+    at_start, at_end, with_data = edits.starts.append, edits.ends.append, edits.data.append
     missing: dict[int, list[tuple[int, bytes]]] = {}
     changed = 0
     new_refs = spill_refs or {}
-    for (row, col), value in sorted(results.items()):
-        cell = sheet.cells.get((row, col))
-        new_ref = new_refs.get((row, col))
+    cell_at = sheet.cell
+    made = sheet._cells.get  # the cell objects made already (formula cells): no call
+    for key, value in results.items():
+        cell = made(key) or cell_at(key)
+        new_ref = new_refs.get(key) if new_refs else None
         if value is EMPTY:
             if cell is not None and cell.value is not EMPTY:
-                old = sheet.xml[cell.start : cell.end]
-                edits.append((cell.start, cell.end, _cleared(old)))
+                old = xml[cell.start : cell.end]
+                add(cell.start, cell.end, _cleared(old))
                 changed += 1
             continue
-        t, v = serialize(value)
-        if cell is not None:
-            if same_value(cell.value, value) and (cell.value is not EMPTY) and new_ref is None:
+        if type(value) is float:
+            old_value = cell.value if cell is not None and new_ref is None else None
+            if type(old_value) is float and old_value == value:
                 continue
-            if new_ref is None and cell.vstart >= 0 and _same_type(cell.t, t):
-                edits.append((cell.vstart, cell.vend, v))
-            else:
-                old = sheet.xml[cell.start : cell.end]
-                el = _new_element(sheet, old, t, v)
-                if new_ref is not None:
-                    el = _with_ref(el, new_ref.encode())
-                edits.append((cell.start, cell.end, el))
+            t = None
+            v = (
+                b"%d" % int(value)
+                if value.is_integer() and abs(value) < 1e16
+                else repr(value).encode()
+            )
         else:
+            t, v = serialize(value)
+            if (
+                cell is not None
+                and new_ref is None
+                and cell.value is not EMPTY
+                and same_value(cell.value, value)
+            ):
+                continue
+        if cell is not None:
+            # The span of <v>'s text as offsets from the cell's start (Cell keeps them so).
+            voff = cell._vstart
+            if new_ref is None and voff >= 0:
+                start = cell.start
+                vstart, vend = start + voff, start + cell._vend
+                if _same_type(cell.t, t):
+                    at_start(vstart)
+                    at_end(vend)
+                    with_data(v)
+                    changed += 1
+                    continue
+                if xml[vstart - len(v_open) : vstart] == v_open:
+                    # Only the type changes: the start tag and the text of <v>.
+                    head_end = xml.index(b">", start, vstart)
+                    head = _retyped_head(p, xml[start + len(p) + 2 : head_end], t)
+                    add(start, head_end + 1, head)
+                    add(vstart, vend, v)
+                    changed += 1
+                    continue
+            old = xml[cell.start : cell.end]
+            el = _new_element(sheet, old, t, v)
+            if new_ref is not None:
+                el = _with_ref(el, new_ref.encode())
+            add(cell.start, cell.end, el)
+        else:
+            row, col = key
             ta = b' t="' + t + b'"' if t is not None else b""
             el = b'<%sc r="%s"%s><%sv>%s</%sv></%sc>' % (
                 p,
@@ -161,21 +228,66 @@ def patch_sheet(
             missing.setdefault(row, []).append((col, el))
         changed += 1
     if missing:
-        edits.extend(_insertions(sheet, missing))
-    if not edits:
-        return sheet.xml, 0
-    return apply_edits(sheet.xml, edits), changed
+        for start, end, data in _insertions(sheet, missing):
+            add(start, end, data)
+    if not len(edits):
+        return [xml], 0
+    return edits.spliced(xml), changed
+
+
+_CHUNK_EDITS = 4096
+"""Edits joined into one piece at a time (the pieces between them are short copies)."""
+
+
+class _Edits:
+    """Byte-span replacements in one part: positions in two arrays, the new bytes in a
+    list (no tuple per edit: a sheet of 50,000 rows takes 400,000 of them)."""
+
+    __slots__ = ("data", "ends", "starts")
+
+    def __init__(self) -> None:
+        self.starts = array("q")
+        self.ends = array("q")
+        self.data: list[bytes] = []
+
+    def __len__(self) -> int:
+        return len(self.data)
+
+    def add(self, start: int, end: int, data: bytes) -> None:
+        """Replace ``[start, end)`` by ``data`` (``start == end``: insert)."""
+        self.starts.append(start)
+        self.ends.append(end)
+        self.data.append(data)
+
+    def spliced(self, xml: bytes) -> list[bytes]:
+        """``xml`` with every edit made, as consecutive pieces; spans must not overlap,
+        edits at the same position keep the order they were added in."""
+        if not self.data:
+            return [xml]
+        starts, ends, data = self.starts, self.ends, self.data
+        order = np.lexsort(
+            (np.frombuffer(ends, dtype=np.int64), np.frombuffer(starts, dtype=np.int64))
+        )
+        pieces: list[bytes] = []
+        pos = 0
+        for first in range(0, len(data), _CHUNK_EDITS):
+            out = []
+            for i in order[first : first + _CHUNK_EDITS].tolist():
+                out.append(xml[pos : starts[i]])
+                out.append(data[i])
+                pos = ends[i]
+            pieces.append(b"".join(out))
+        pieces.append(xml[pos:])
+        return pieces
 
 
 def apply_edits(xml: bytes, edits: list[tuple[int, int, bytes]]) -> bytes:
-    """``xml`` with each byte span ``[start, end)`` replaced; spans must not overlap."""
-    out, pos = [], 0
-    for start, end, data in sorted(edits, key=lambda e: (e[0], e[1])):
-        out.append(xml[pos:start])
-        out.append(data)
-        pos = end
-    out.append(xml[pos:])
-    return b"".join(out)
+    """``xml`` with each byte span ``[start, end)`` replaced; spans must not overlap.
+    Edits at the same position keep the order they are given in."""
+    spans = _Edits()
+    for start, end, data in edits:
+        spans.add(start, end, data)
+    return b"".join(spans.spliced(xml))
 
 
 def _insertions(
@@ -183,9 +295,11 @@ def _insertions(
 ) -> list[tuple[int, int, bytes]]:
     p = sheet.prefix
     edits: list[tuple[int, int, bytes]] = []
+    cells = sheet.cells
     by_row: dict[int, list[tuple[int, int]]] = {}
-    for (r, c), cell in sheet.cells.items():
-        by_row.setdefault(r, []).append((c, cell.start))
+    for r, c in sheet.values:
+        if r in missing:
+            by_row.setdefault(r, []).append((c, cells[(r, c)].start))
     new_rows: list[tuple[int, bytes]] = []
     for row, items in sorted(missing.items()):
         items.sort()

@@ -332,8 +332,8 @@ def test_runs_of_cells_listed_out_of_order(seed: int) -> None:
         book = read_book(open_workbook(path))
         in_order = recalculate(book)
         book = read_book(open_workbook(path))
-    for sheet in book.sheets:
-        sheet.cells = dict(reversed(list(sheet.cells.items())))
+    for sheet in book.sheets:  # the cell objects, as the reader keeps them, bottom to top
+        sheet._cells = dict(reversed(list(sheet._cells.items())))
     reversed_order = recalculate(book)
 
     def runs(recalc: Recalculation) -> set[tuple[int, int, int, int]]:

@@ -254,3 +254,38 @@ def test_name_areas_read_unions(text: str, areas: list[str]) -> None:
     """A defined name's union (the ``,`` reference operator at the top level) gives one
     area each; commas inside quoted sheet names, function calls and arrays do not."""
     assert name_areas(text) == areas
+
+
+def test_note_never_goes_past_excels_last_row(tmp_path: Path) -> None:
+    """A first sheet used down to row 1,048,576 has no row free below it: the note goes to
+    a sheet that has one (every row number in the copy stays ≤ 1,048,576)."""
+    import re
+    import subprocess
+    import sys
+    import zipfile
+
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Offer"
+    ws["A1"] = 296417
+    ws.cell(row=1_048_576, column=2, value=1)
+    wb.create_sheet("Other")["A1"] = "x"
+    wb.defined_names["private_tc"] = openpyxl.workbook.defined_name.DefinedName(
+        "private_tc", attr_text="Offer!$A$1"
+    )
+    src, out = tmp_path / "book.xlsx", tmp_path / "shared.xlsx"
+    wb.save(src)
+    proc = subprocess.run(
+        [sys.executable, "-m", "xlcomp", "share", str(src), "-o", str(out)],
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "Other!A3" in proc.stdout + proc.stderr
+    with zipfile.ZipFile(out) as zf:
+        for name in zf.namelist():
+            if name.startswith("xl/worksheets/"):
+                rows = [int(r) for r in re.findall(rb'<row r="(\d+)"', zf.read(name))]
+                assert max(rows, default=0) <= 1_048_576, name

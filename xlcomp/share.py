@@ -1828,6 +1828,10 @@ def _note_in_reserved_cell(pkg: Package, book: Book, note: str) -> str | None:
     return f"{sheet.name}!{ref}"
 
 
+MAX_ROWS = 1_048_576
+"""Excel's last row."""
+
+
 def _add_note(pkg: Package, book: Book, note: str) -> str | None:
     """Write ``note`` into the cell ``share_note`` names, or below the Guide sheet's (the
     first sheet's) last row; where it went. ``book`` is the one read before the cells
@@ -1835,10 +1839,12 @@ def _add_note(pkg: Package, book: Book, note: str) -> str | None:
     reserved = _note_in_reserved_cell(pkg, book, note)
     if reserved is not None:
         return reserved
+    # The Guide sheet (else the first), else any sheet with a row free below its last
+    # (a sheet used down to Excel's last row, 1,048,576, has none: a row past it would
+    # make the copy one Excel cannot open).
     sheets = [s for s in book.sheets if s.part in pkg.parts]
-    sheet = next((s for s in sheets if s.name.casefold() == NOTE_SHEET.casefold()), None)
-    if sheet is None:
-        sheet = sheets[0] if sheets else None
+    sheets.sort(key=lambda s: s.name.casefold() != NOTE_SHEET.casefold())
+    sheet = next((s for s in sheets if s.max_row + 2 <= MAX_ROWS), None)
     if sheet is None:
         return None
     xml = pkg.parts[sheet.part]

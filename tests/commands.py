@@ -23,6 +23,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+OWN_PEAK_SOURCE = (
+    "import resource\n"
+    "def peak():\n"
+    "    # VmHWM: this process's own peak in KiB (a child's ru_maxrss starts from its parent's)\n"
+    "    for line in open('/proc/self/status'):\n"
+    "        if line.startswith('VmHWM:'):\n"
+    "            return int(line.split()[1])\n"
+    "    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+)
+"""Source of ``peak()`` for a measured child (``python -c``): its own peak resident KiB."""
+
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 XLCOMP = [PYTHON, "-m", "xlcomp"]

@@ -21,6 +21,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.commands import OWN_PEAK_SOURCE
 from tests.hostile import SHEET_NS, workbook_parts, write_zip
 from tests.hostile import deflated as deflated_entry
 from xlcomp.errors import UnsafeWorkbookError, WorkbookError
@@ -368,13 +369,8 @@ def test_well_formed_check_accepts_and_builds_nothing() -> None:
         "rows = ''.join(f'<row r=\"{r}\">' + ''.join(f'<c r=\"{c}{r}\"><v>{r}</v></c>' "
         "for c in 'ABCDEFGHIJ') + '</row>' for r in range(1, 20001))\n"
         "xml = f'<worksheet xmlns=\"{ns}\"><sheetData>{rows}</sheetData></worksheet>'.encode()\n"
-        "def peak():\n"
-        "    # VmHWM: this process's own peak (a child's ru_maxrss starts from its parent's)\n"
-        "    for line in open('/proc/self/status'):\n"
-        "        if line.startswith('VmHWM:'):\n"
-        "            return int(line.split()[1])\n"
-        "    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
-        "before = peak()\n"
+        + OWN_PEAK_SOURCE
+        + "before = peak()\n"
         "getattr(sys.modules['xlcomp.ooxml'], sys.argv[1])(xml, part='s.xml')\n"
         "print(peak() - before)\n"
     )

@@ -27,6 +27,7 @@ from tests.attack_corpus import (
     Case,
     cases,
 )
+from tests.commands import OWN_PEAK_SOURCE
 from tests.refresh_helpers import error_cells
 
 CASES = cases()
@@ -357,13 +358,8 @@ def test_whole_sheet_private_name_in_bounded_memory(tmp_path: Path) -> None:
     code = (
         "import resource, sys\n"
         "from xlcomp.share import share_workbook\n"
-        "def peak():\n"
-        "    # VmHWM: this process's own peak (a child's ru_maxrss starts from its parent's)\n"
-        "    for line in open('/proc/self/status'):\n"
-        "        if line.startswith('VmHWM:'):\n"
-        "            return int(line.split()[1])\n"
-        "    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
-        f"share_workbook({str(src)!r}, {str(tmp_path / 'out.xlsx')!r})\n"
+        + OWN_PEAK_SOURCE
+        + f"share_workbook({str(src)!r}, {str(tmp_path / 'out.xlsx')!r})\n"
         "print(peak())\n"
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=600)

@@ -16,6 +16,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from tests.commands import OWN_PEAK_SOURCE
 from xlcomp.ooxml.limits import (
     SHARE_BASE,
     SHARE_BUDGET,
@@ -118,15 +119,13 @@ def _book_at_budget(src: Path, below: bool) -> int:
 
 
 PEAK = (
-    "import runpy, sys\n"
+    OWN_PEAK_SOURCE + "import runpy, sys\n"
     "sys.argv = ['xlcomp', *sys.argv[1:]]\n"
     "try:\n"
     "    runpy.run_module('xlcomp', run_name='__main__')\n"
     "except SystemExit as exc:\n"
     "    code = exc.code\n"
-    "for line in open('/proc/self/status'):\n"
-    "    if line.startswith('VmHWM:'):\n"
-    "        print('peak', int(line.split()[1]), file=sys.stderr)\n"
+    "print('peak', peak(), file=sys.stderr)\n"
     "sys.exit(code)\n"
 )
 
